@@ -1,17 +1,48 @@
-var builder = WebApplication.CreateBuilder(args);
+using Todo.Api.Auth;
+using Todo.Api.Infrastructure;
+using Todo.Api.Todos;
 
-// Add services to the container.
+/// <summary>
+/// Composition only: one AddXxx per concern, then one UseXxx / MapXxx per concern.
+/// Kestrel, the test host and the Lambda server all run the application built here.
+/// </summary>
+public partial class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        await using var app = CreateApplication(args);
+        await app.RunAsync();
+        return 0;
+    }
 
-builder.Services.AddControllers();
+    /// <summary>Builds the whole application; <paramref name="configureHost"/> lets a host (Lambda, tests) swap the server.</summary>
+    public static WebApplication CreateApplication(string[] args, Action<WebApplicationBuilder>? configureHost = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
 
-var app = builder.Build();
+        builder.AddRequestLimits();
+        builder.Services.AddApiProblemDetails();
+        builder.Services.AddTodoDatabase(builder.Configuration, builder.Environment);
+        builder.Services.AddTodoAuth(builder.Configuration, builder.Environment);
+        builder.Services.AddTodos();
+        builder.Services.AddApiControllers();
+        builder.Services.AddApiDocumentation();
+        builder.Services.AddDatabaseHealthCheck();
+        builder.Services.AddSingleton(TimeProvider.System);
 
-// Configure the HTTP request pipeline.
+        configureHost?.Invoke(builder);
 
-app.UseHttpsRedirection();
+        var app = builder.Build();
 
-app.UseAuthorization();
+        app.UseApiProblemDetails();
+        app.UseRequestBodyLimit();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
-app.MapControllers();
+        app.MapControllers();
+        app.MapApiDocumentation();
+        app.MapDatabaseHealthCheck();
 
-app.Run();
+        return app;
+    }
+}

@@ -1,0 +1,3 @@
+namespace Todo.Api.Auth;
+
+public sealed record AccessTokenResponse(string AccessToken, string TokenType, int ExpiresIn);

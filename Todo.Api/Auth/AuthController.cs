@@ -1,0 +1,59 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+
+namespace Todo.Api.Auth;
+
+[ApiController]
+[Route("auth")]
+[Consumes("application/json")]
+public sealed class AuthController(AccountService accounts) : ControllerBase
+{
+    [HttpPost("signup")]
+    [ProducesResponseType<UserResponse>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public async Task<ActionResult<UserResponse>> SignUp(SignupRequest request, CancellationToken cancellationToken)
+    {
+        var user = await accounts.SignUpAsync(request.Email!, request.Password!, cancellationToken);
+        return CreatedAtAction(nameof(Me), new UserResponse(user.Id, user.Email));
+    }
+
+    [HttpPost("login")]
+    [ProducesResponseType<AccessTokenResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    public async Task<IActionResult> Login(LoginRequest request, CancellationToken cancellationToken)
+    {
+        var clientAddress = HttpContext.Connection.RemoteIpAddress?.ToString();
+        var result = await accounts.LoginAsync(request.Email!, request.Password!, clientAddress, cancellationToken);
+        switch (result)
+        {
+            case LoginResult.Succeeded(var token):
+                return Ok(new AccessTokenResponse(token.Value, "Bearer", token.ExpiresInSeconds));
+            case LoginResult.Throttled(var retryAfter):
+                Response.Headers[HeaderNames.RetryAfter] =
+                    Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                return Problem(
+                    statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many failed logins.",
+                    detail: "Too many failed logins for this account or client. Try again after the time in Retry-After.");
+            default:
+                return Problem(
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Invalid email or password.");
+        }
+    }
+
+    [Authorize]
+    [HttpGet("me")]
+    [ProducesResponseType<UserResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    public async Task<ActionResult<UserResponse>> Me(CancellationToken cancellationToken)
+    {
+        var user = await accounts.FindAsync(User.GetUserId(), cancellationToken);
+        return user is null ? Unauthorized() : new UserResponse(user.Id, user.Email);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+
+namespace Todo.Api.Auth;
+
+public static class AuthSetup
+{
+    public static IServiceCollection AddTodoAuth(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+
+        services.AddOptions<JwtOptions>().Bind(configuration.GetSection(JwtOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
+        if (environment.IsDevelopment())
+        {
+            // A fresh key per run keeps Development free of set-up and of committed secrets;
+            // tokens simply do not outlive the process.
+            var developmentKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
+            services.PostConfigure<JwtOptions>(jwt =>
+            {
+                if (string.IsNullOrWhiteSpace(jwt.SigningKey))
+                {
+                    jwt.SigningKey = developmentKey;
+                }
+            });
+        }
+
+        services.AddOptions<PasswordHasherOptions>().Bind(configuration.GetSection(PasswordHasherOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LoginThrottleOptions>().Bind(configuration.GetSection(LoginThrottleOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<AccessTokenIssuer>();
+        services.AddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
+        services.AddScoped<AccountService>();
+
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerConfigurator>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddAuthorization();
+        return services;
+    }
+}

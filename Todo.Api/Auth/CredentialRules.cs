@@ -1,0 +1,50 @@
+using System.Net.Mail;
+using FluentValidation;
+using Todo.Domain.Users;
+
+namespace Todo.Api.Auth;
+
+/// <summary>The rules for an email and a password, shared by the signup and login validators.</summary>
+public static class CredentialRules
+{
+    public const int MinPasswordLength = 8;
+    public const int MaxPasswordLength = 128;
+
+    public static IRuleBuilderOptions<T, string?> ValidEmail<T>(this IRuleBuilderInitial<T, string?> rule) =>
+        rule.Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Email is required.")
+            .Must(email => EmailAddress.Trim(email!).Length <= User.MaxEmailLength)
+            .WithMessage($"Email must be at most {User.MaxEmailLength} characters.")
+            .Must(email => IsValidAddress(EmailAddress.Trim(email!))).WithMessage("Email must be a valid email address.");
+
+    public static IRuleBuilderOptions<T, string?> ValidNewPassword<T>(this IRuleBuilderInitial<T, string?> rule) =>
+        rule.Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Password is required.")
+            .Must(password => CountCharacters(password!) is >= MinPasswordLength and <= MaxPasswordLength)
+            .WithMessage($"Password must be {MinPasswordLength} to {MaxPasswordLength} characters.");
+
+    /// <summary>Characters as a person counts them: Unicode code points, not UTF-16 units.</summary>
+    public static int CountCharacters(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.EnumerateRunes().Count();
+    }
+
+    private static bool IsValidAddress(string email)
+    {
+        if (email.Length == 0 || email.Any(char.IsWhiteSpace) || email.Any(char.IsControl))
+        {
+            return false;
+        }
+
+        // MailAddress also accepts display names and comments; only a bare address that round-trips counts.
+        if (!MailAddress.TryCreate(email, out var address) || !string.Equals(address.Address, email, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var at = email.LastIndexOf('@');
+        var domain = email[(at + 1)..];
+        return at > 0 && domain.Length > 0 && !domain.StartsWith('.') && !domain.EndsWith('.') && !domain.Contains("..", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Todo.Api.Auth;
+
+/// <summary>
+/// Counts failed logins per email and per client address. Only failures count, so a user who signs in
+/// correctly never spends the budget; once a key is over budget every login for it is refused, the right
+/// password too, so a lock-out cannot be used to test guesses.
+/// </summary>
+public interface ILoginThrottle
+{
+    /// <summary>How long until logins for this email / client are allowed again, or null when they are.</summary>
+    TimeSpan? GetRetryAfter(string normalizedEmail, string? clientAddress);
+
+    void RecordFailure(string normalizedEmail, string? clientAddress);
+}

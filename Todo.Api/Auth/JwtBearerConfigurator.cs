@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Todo.Api.Auth;
+
+/// <summary>Strict validation of our own tokens: one algorithm, our issuer and audience, a short clock skew.</summary>
+public sealed class JwtBearerConfigurator(IOptions<JwtOptions> jwtOptions) : IConfigureNamedOptions<JwtBearerOptions>
+{
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    public void Configure(string? name, JwtBearerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        var jwt = jwtOptions.Value;
+        options.MapInboundClaims = false;
+        options.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = jwt.Issuer,
+            ValidAudience = jwt.Audience,
+            IssuerSigningKey = AccessTokenIssuer.CreateSigningKey(jwt),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+            ValidateIssuerSigningKey = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ClockSkew = ClockSkew,
+            NameClaimType = JwtRegisteredClaimNames.Email,
+        };
+        options.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = BearerEvents.RejectUnknownUserAsync,
+            OnChallenge = BearerEvents.WriteChallengeAsync,
+            OnForbidden = BearerEvents.WriteForbiddenAsync,
+        };
+    }
+
+    public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+}

@@ -1,0 +1,3 @@
+namespace Todo.Api.Auth;
+
+public sealed record LoginRequest(string? Email, string? Password);

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Todo.Api.Infrastructure;
+
+public static class ControllerSetup
+{
+    public static IServiceCollection AddApiControllers(this IServiceCollection services)
+    {
+        services.AddControllers(options =>
+            {
+                options.Filters.Add<FluentValidationFilter>();
+                options.SuppressAsyncSuffixInActionNames = false;
+            })
+            .ConfigureApiBehaviorOptions(options =>
+                options.InvalidModelStateResponseFactory = ModelStateProblemFactory.Create)
+            .AddJsonOptions(options =>
+            {
+                var json = options.JsonSerializerOptions;
+                json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+                json.NumberHandling = JsonNumberHandling.Strict;
+                json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+
+                // Parser messages name .NET types; clients get a plain sentence instead.
+                options.AllowInputFormatterExceptionMessages = false;
+            });
+
+        services.AddValidatorsFromAssemblyContaining<FluentValidationFilter>(ServiceLifetime.Singleton);
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
+            member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Todo.Api.Auth;
+using Todo.Domain.Todos;
+
+namespace Todo.Api.Todos;
+
+/// <summary>The signed-in user's todos. Another user's todo is simply not found.</summary>
+[ApiController]
+[Authorize]
+[Route("todos")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+public sealed class TodosController(TodoService todos) : ControllerBase
+{
+    private const string IdRoute = "{id:int:min(1)}";
+
+    [HttpGet]
+    [ProducesResponseType<TodoListResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<TodoListResponse> List([FromQuery] ListTodosRequest query, CancellationToken cancellationToken) =>
+        TodoListResponse.From(await todos.ListAsync(User.GetUserId(), query.ToQuery(), cancellationToken));
+
+    [HttpGet(IdRoute, Name = nameof(Get))]
+    [ProducesResponseType<TodoResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<ActionResult<TodoResponse>> Get(int id, CancellationToken cancellationToken) =>
+        await todos.FindAsync(User.GetUserId(), id, cancellationToken) is { } todo ? TodoResponse.From(todo) : NotFound();
+
+    [HttpPost]
+    [Consumes("application/json")]
+    [ProducesResponseType<TodoResponse>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    public async Task<ActionResult<TodoResponse>> Create(CreateTodoRequest request, CancellationToken cancellationToken)
+    {
+        var todo = await todos.CreateAsync(User.GetUserId(), request.Title!, request.Completed, cancellationToken);
+        return CreatedAtRoute(nameof(Get), new { id = todo.Id }, TodoResponse.From(todo));
+    }
+
+    [HttpPut(IdRoute)]
+    [Consumes("application/json")]
+    [ProducesResponseType<TodoResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<ActionResult<TodoResponse>> Replace(int id, ReplaceTodoRequest request, CancellationToken cancellationToken) =>
+        await todos.UpdateAsync(User.GetUserId(), id, request.Title!, request.Completed!.Value, cancellationToken) is { } todo
+            ? TodoResponse.From(todo)
+            : NotFound();
+
+    [HttpPatch(IdRoute)]
+    [Consumes("application/json")]
+    [ProducesResponseType<TodoResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<ActionResult<TodoResponse>> Update(int id, UpdateTodoRequest request, CancellationToken cancellationToken) =>
+        await todos.UpdateAsync(User.GetUserId(), id, request.Title, request.Completed, cancellationToken) is { } todo
+            ? TodoResponse.From(todo)
+            : NotFound();
+
+    [HttpDelete(IdRoute)]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Delete(int id, CancellationToken cancellationToken) =>
+        await todos.DeleteAsync(User.GetUserId(), id, cancellationToken) ? NoContent() : NotFound();
+}

@@ -1,0 +1,26 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Todo.Domain.Persistence;
+
+/// <summary>
+/// The shared unit of persistence for one entity type: find by id, add, update, remove, save.
+/// Finding by id is protected so that a repository whose entities have owners can offer only owner-scoped look-ups.
+/// </summary>
+public abstract class Repository<TEntity>(TodoDbContext db)
+    where TEntity : class
+{
+    protected TodoDbContext Db { get; } = db;
+
+    protected DbSet<TEntity> Entities => Db.Set<TEntity>();
+
+    public void Add(TEntity entity) => Entities.Add(entity);
+
+    public void Update(TEntity entity) => Entities.Update(entity);
+
+    public void Remove(TEntity entity) => Entities.Remove(entity);
+
+    public virtual Task SaveChangesAsync(CancellationToken cancellationToken) => Db.SaveChangesAsync(cancellationToken);
+
+    protected ValueTask<TEntity?> FindByIdAsync(int id, CancellationToken cancellationToken) =>
+        Entities.FindAsync([id], cancellationToken);
+}
