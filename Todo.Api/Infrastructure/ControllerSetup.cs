@@ -28,8 +28,6 @@ public static class ControllerSetup
             });
 
         services.AddValidatorsFromAssemblyContaining<FluentValidationFilter>(ServiceLifetime.Singleton);
-        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
-            member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         return services;
     }
 }

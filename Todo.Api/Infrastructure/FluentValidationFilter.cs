@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -36,7 +37,7 @@ public sealed class FluentValidationFilter(IServiceProvider services) : IAsyncAc
             }
 
             errors ??= new(StringComparer.Ordinal);
-            foreach (var group in result.Errors.GroupBy(failure => failure.PropertyName, StringComparer.Ordinal))
+            foreach (var group in result.Errors.GroupBy(failure => ToJsonField(failure.PropertyName), StringComparer.Ordinal))
             {
                 errors[group.Key] = group.Select(failure => failure.ErrorMessage).Distinct().ToArray();
             }
@@ -50,4 +51,8 @@ public sealed class FluentValidationFilter(IServiceProvider services) : IAsyncAc
 
         await next();
     }
+
+    /// <summary>"Title" becomes "title", "Items[0].DueAt" becomes "items[0].dueAt": the names clients send.</summary>
+    private static string ToJsonField(string propertyName) =>
+        string.Join('.', propertyName.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
 }

@@ -1,0 +1,132 @@
+using Todo.Domain.Todos;
+using Todo.Domain.Users;
+using Todo.Tests.Support;
+
+namespace Todo.Tests.Domain;
+
+public sealed class RepositoryTests : IDisposable
+{
+    private static readonly DateTime Now = new(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+    private readonly TempSqliteDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task A_todo_is_found_only_through_its_owner()
+    {
+        var (alice, bob) = await CreateUsersAsync();
+        int todoId;
+        await using (var db = _database.CreateContext())
+        {
+            var todos = new TodoRepository(db);
+            var todo = new TodoItem(alice, "alice's", completed: false, Now);
+            todos.Add(todo);
+            await todos.SaveChangesAsync(CancellationToken.None);
+            todoId = todo.Id;
+        }
+
+        await using (var db = _database.CreateContext())
+        {
+            var todos = new TodoRepository(db);
+            Assert.Equal("alice's", (await todos.FindAsync(alice, todoId, CancellationToken.None))?.Title);
+            Assert.Null(await todos.FindAsync(bob, todoId, CancellationToken.None));
+            Assert.Equal(0, (await todos.ListAsync(bob, new TodoQuery(null, 1, 20), CancellationToken.None)).TotalCount);
+        }
+    }
+
+    [Fact]
+    public async Task Listing_pages_in_id_order_filters_by_completion_and_counts_everything()
+    {
+        var (alice, bob) = await CreateUsersAsync();
+        await using (var db = _database.CreateContext())
+        {
+            var todos = new TodoRepository(db);
+            for (var i = 1; i <= 7; i++)
+            {
+                todos.Add(new TodoItem(alice, $"todo {i}", completed: i % 2 == 0, Now));
+                todos.Add(new TodoItem(bob, $"bob {i}", completed: false, Now));
+            }
+
+            await todos.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await using (var db = _database.CreateContext())
+        {
+            var todos = new TodoRepository(db);
+            var second = await todos.ListAsync(alice, new TodoQuery(null, 2, 3), CancellationToken.None);
+            Assert.Equal(["todo 4", "todo 5", "todo 6"], second.Items.Select(t => t.Title));
+            Assert.Equal(7, second.TotalCount);
+            Assert.True(second.Items.Select(t => t.Id).SequenceEqual(second.Items.Select(t => t.Id).Order()));
+
+            var completed = await todos.ListAsync(alice, new TodoQuery(true, 1, 20), CancellationToken.None);
+            Assert.Equal(["todo 2", "todo 4", "todo 6"], completed.Items.Select(t => t.Title));
+            Assert.Equal(3, completed.TotalCount);
+
+            var pastTheEnd = await todos.ListAsync(alice, new TodoQuery(false, int.MaxValue, 100), CancellationToken.None);
+            Assert.Empty(pastTheEnd.Items);
+            Assert.Equal(4, pastTheEnd.TotalCount);
+        }
+    }
+
+    [Fact]
+    public async Task Times_come_back_from_sqlite_as_utc()
+    {
+        var (alice, _) = await CreateUsersAsync();
+        await using (var db = _database.CreateContext())
+        {
+            var todos = new TodoRepository(db);
+            todos.Add(new TodoItem(alice, "t", completed: false, Now));
+            await todos.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await using (var db = _database.CreateContext())
+        {
+            var todo = Assert.Single((await new TodoRepository(db).ListAsync(alice, new TodoQuery(null, 1, 20), CancellationToken.None)).Items);
+            Assert.Equal(DateTimeKind.Utc, todo.CreatedAt.Kind);
+            Assert.Equal(Now, todo.CreatedAt);
+        }
+    }
+
+    [Fact]
+    public async Task An_email_registered_twice_in_another_case_and_with_spaces_is_a_duplicate()
+    {
+        await using var db = await _database.CreateMigratedContextAsync();
+        var users = new UserRepository(db);
+        users.Add(new User("Alice@Example.com", "hash", Now));
+        await users.SaveChangesAsync(CancellationToken.None);
+
+        users.Add(new User("  alice@EXAMPLE.com ", "hash", Now));
+        await Assert.ThrowsAsync<DuplicateEmailException>(() => users.SaveChangesAsync(CancellationToken.None));
+
+        var found = await users.FindByEmailAsync(" ALICE@example.COM", CancellationToken.None);
+        Assert.Equal("Alice@Example.com", found?.Email);
+    }
+
+    [Fact]
+    public async Task Deleting_a_user_removes_their_todos()
+    {
+        var (alice, _) = await CreateUsersAsync();
+        await using var db = _database.CreateContext();
+        var todos = new TodoRepository(db);
+        todos.Add(new TodoItem(alice, "t", completed: false, Now));
+        await todos.SaveChangesAsync(CancellationToken.None);
+
+        var users = new UserRepository(db);
+        users.Remove((await users.FindAsync(alice, CancellationToken.None))!);
+        await users.SaveChangesAsync(CancellationToken.None);
+
+        Assert.Equal(0, (await todos.ListAsync(alice, new TodoQuery(null, 1, 20), CancellationToken.None)).TotalCount);
+    }
+
+    private async Task<(int Alice, int Bob)> CreateUsersAsync()
+    {
+        await using var db = await _database.CreateMigratedContextAsync();
+        var users = new UserRepository(db);
+        var alice = new User("alice@example.com", "hash", Now);
+        var bob = new User("bob@example.com", "hash", Now);
+        users.Add(alice);
+        users.Add(bob);
+        await users.SaveChangesAsync(CancellationToken.None);
+        return (alice.Id, bob.Id);
+    }
+}

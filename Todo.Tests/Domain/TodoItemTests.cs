@@ -1,0 +1,32 @@
+using Todo.Domain.Todos;
+
+namespace Todo.Tests.Domain;
+
+public sealed class TodoItemTests
+{
+    private static readonly DateTime Created = new(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void A_new_todo_has_a_trimmed_title_and_equal_timestamps()
+    {
+        var todo = new TodoItem(1, "  write tests \t", completed: false, Created);
+
+        Assert.Equal("write tests", todo.Title);
+        Assert.Equal(Created, todo.CreatedAt);
+        Assert.Equal(Created, todo.UpdatedAt);
+    }
+
+    [Fact]
+    public void Updating_changes_only_the_given_fields_and_moves_updatedAt()
+    {
+        var todo = new TodoItem(1, "title", completed: false, Created);
+        var later = Created.AddMinutes(5);
+
+        todo.Update(title: null, completed: true, later);
+
+        Assert.Equal("title", todo.Title);
+        Assert.True(todo.Completed);
+        Assert.Equal(Created, todo.CreatedAt);
+        Assert.Equal(later, todo.UpdatedAt);
+    }
+}
