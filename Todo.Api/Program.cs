@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Todo.Api.Auth;
 using Todo.Api.Infrastructure;
 using Todo.Api.Todos;
@@ -10,9 +11,18 @@ public partial class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        await using var app = CreateApplication(args);
-        await app.RunAsync();
-        return 0;
+        try
+        {
+            await using var app = CreateApplication(args);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (OptionsValidationException exception)
+        {
+            // Configuration mistakes get one plain sentence, not a stack trace.
+            await Console.Error.WriteLineAsync($"Todo API cannot start: {exception.Message}");
+            return 1;
+        }
     }
 
     /// <summary>Builds the whole application; <paramref name="configureHost"/> lets a host (Lambda, tests) swap the server.</summary>

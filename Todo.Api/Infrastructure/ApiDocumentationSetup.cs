@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
@@ -8,6 +9,9 @@ namespace Todo.Api.Infrastructure;
 public static class ApiDocumentationSetup
 {
     public const string BearerSchemeName = "Bearer";
+
+    private const string OpenApiRoute = "/openapi/{documentName}.json";
+    private const string ScalarPrefix = "/scalar";
 
     public static IServiceCollection AddApiDocumentation(this IServiceCollection services)
     {
@@ -21,11 +25,38 @@ public static class ApiDocumentationSetup
 
     public static IEndpointRouteBuilder MapApiDocumentation(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi("/openapi/{documentName}.json");
-        endpoints.MapScalarApiReference("/docs", options => options
+        endpoints.MapOpenApi(OpenApiRoute);
+
+        // Scalar serves its bundled script (no CDN) under /scalar; /docs answers 200 itself rather than
+        // redirecting, and builds its links from PathBase so it also works under an API Gateway stage.
+        endpoints.MapScalarApiReference(ScalarPrefix, options => options
             .WithTitle("Todo API")
-            .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+            .WithOpenApiRoutePattern(OpenApiRoute));
+        endpoints.MapGet("/docs", WriteDocsPage).ExcludeFromDescription();
         return endpoints;
+    }
+
+    private static IResult WriteDocsPage(HttpContext context)
+    {
+        var pathBase = HtmlEncoder.Default.Encode(context.Request.PathBase.Value ?? string.Empty);
+        var html = $$"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+              <meta charset="utf-8" />
+              <meta name="viewport" content="width=device-width, initial-scale=1" />
+              <title>Todo API</title>
+            </head>
+            <body>
+              <div id="app"></div>
+              <script src="{{pathBase}}{{ScalarPrefix}}/scalar.js"></script>
+              <script>
+                Scalar.createApiReference('#app', { url: '{{pathBase}}/openapi/v1.json', hideClientButton: false });
+              </script>
+            </body>
+            </html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8");
     }
 
     private static Task AddBearerScheme(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

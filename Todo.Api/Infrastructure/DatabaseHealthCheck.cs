@@ -11,7 +11,7 @@ public sealed class DatabaseHealthCheck(TodoDbContext db) : IHealthCheck
     {
         try
         {
-            await db.Users.AsNoTracking().Select(user => user.Id).FirstOrDefaultAsync(cancellationToken);
+            await db.Users.AnyAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
