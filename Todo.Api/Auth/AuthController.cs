@@ -17,7 +17,7 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
     public async Task<ActionResult<UserResponse>> SignUp(SignupRequest request, CancellationToken cancellationToken)
     {
         var user = await accounts.SignUpAsync(request.Email!, request.Password!, cancellationToken);
-        return CreatedAtAction(nameof(Me), new UserResponse(user.Id, user.Email));
+        return Created(Url.Action(nameof(Me)), new UserResponse(user.Id, user.Email));
     }
 
     [HttpPost("login")]

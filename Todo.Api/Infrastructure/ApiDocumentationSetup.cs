@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using Todo.Api.Todos;
 
 namespace Todo.Api.Infrastructure;
 
@@ -18,7 +19,9 @@ public static class ApiDocumentationSetup
         services.AddOpenApi("v1", options =>
         {
             options.AddDocumentTransformer(AddBearerScheme);
+            options.AddDocumentTransformer(AddHealthPath);
             options.AddOperationTransformer(RequireBearerWhereAuthorized);
+            options.AddOperationTransformer<ListTodosRequestDocumentation>();
         });
         return services;
     }
@@ -70,6 +73,29 @@ public static class ApiDocumentationSetup
             Scheme = "bearer",
             BearerFormat = "JWT",
             Description = "The accessToken from POST /auth/login.",
+        };
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The health endpoint is not an MVC action, so the API explorer does not see it.</summary>
+    private static Task AddHealthPath(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Paths ??= [];
+        document.Paths["/health"] = new OpenApiPathItem
+        {
+            Operations = new Dictionary<HttpMethod, OpenApiOperation>
+            {
+                [HttpMethod.Get] = new OpenApiOperation
+                {
+                    Summary = "200 when the database answers, 503 (problem details) when it does not.",
+                    Tags = new HashSet<OpenApiTagReference> { new("Operations", document) },
+                    Responses = new OpenApiResponses
+                    {
+                        ["200"] = new OpenApiResponse { Description = "Healthy" },
+                        ["503"] = new OpenApiResponse { Description = "The database did not answer" },
+                    },
+                },
+            },
         };
         return Task.CompletedTask;
     }

@@ -27,6 +27,8 @@ public static class ControllerSetup
                 options.AllowInputFormatterExceptionMessages = false;
             });
 
+        // The OpenAPI generator reads these (minimal-API) options: keep its schemas as strict as the binder.
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         services.AddValidatorsFromAssemblyContaining<FluentValidationFilter>(ServiceLifetime.Singleton);
         return services;
     }

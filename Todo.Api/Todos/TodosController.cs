@@ -33,7 +33,8 @@ public sealed class TodosController(TodoService todos) : ControllerBase
     public async Task<ActionResult<TodoResponse>> Create(CreateTodoRequest request, CancellationToken cancellationToken)
     {
         var todo = await todos.CreateAsync(User.GetUserId(), request.Title!, request.Completed, cancellationToken);
-        return CreatedAtRoute(nameof(Get), new { id = todo.Id }, TodoResponse.From(todo));
+        // A path, not an absolute URL: behind API Gateway the host the app sees is not the one the client used.
+        return Created(Url.RouteUrl(nameof(Get), new { id = todo.Id }), TodoResponse.From(todo));
     }
 
     [HttpPut(IdRoute)]
