@@ -26,9 +26,10 @@ public static class DatabaseSetup
             environment.ContentRootPath,
             databaseOptions.BusyTimeout);
 
-        services.AddDbContext<TodoDbContext>(options => options.UseSqlite(
-            connectionString,
-            sqlite => sqlite.MigrationsAssembly(TodoDbContext.MigrationsAssembly)));
+        // Pooled contexts: a request rents a ready DbContext instead of building one.
+        services.AddDbContextPool<TodoDbContext>(options => options
+            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(TodoDbContext.MigrationsAssembly))
+            .AddInterceptors(new SqliteConnectionSetup()));
         services.AddScoped<UserRepository>();
         services.AddScoped<TodoRepository>();
         services.AddHostedService<DatabaseMigrationService>();
