@@ -14,6 +14,7 @@ public static class ProblemDetailsSetup
             problem.Instance ??= context.HttpContext.Request.Path;
             problem.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
         });
+        services.AddSingleton<IProblemDetailsWriter, FallbackProblemDetailsWriter>();
         services.AddExceptionHandler<ApiExceptionHandler>();
         return services;
     }
