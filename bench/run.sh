@@ -11,7 +11,8 @@ base=http://127.0.0.1:$port
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
 work=$(mktemp -d)
-trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+server=""
+trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
 
 dotnet publish Todo.Api -c Release -o "$work/app" --nologo -v q
 ASPNETCORE_ENVIRONMENT=Production \
