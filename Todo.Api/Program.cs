@@ -11,6 +11,8 @@ public partial class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (Todo.Api.Lambda.LambdaHosting.IsRequested(args)) return await Todo.Api.Lambda.LambdaHosting.RunAsync(args);
+
         try
         {
             await using var app = CreateApplication(args);

@@ -1,0 +1,10 @@
+namespace Todo.Api.Lambda;
+
+/// <summary>The proxy event shapes the adapter understands; <see cref="Auto"/> decides per event.</summary>
+public enum LambdaEventFormat
+{
+    Auto,
+    ApiGatewayRest,
+    ApiGatewayHttp,
+    ApplicationLoadBalancer,
+}

@@ -1,0 +1,27 @@
+namespace Todo.Api.Lambda;
+
+/// <summary>The <c>Lambda</c> configuration section; every setting is optional.</summary>
+public sealed class LambdaHostingOptions
+{
+    public const string SectionName = "Lambda";
+
+    /// <summary>Which event shape to expect; <see cref="LambdaEventFormat.Auto"/> (the default) detects it per event.</summary>
+    public LambdaEventFormat EventFormat { get; set; } = LambdaEventFormat.Auto;
+
+    /// <summary>
+    /// A SQLite database file shipped in the package (relative to the application directory). At cold start it is
+    /// copied into the temp directory and the connection string named by <see cref="ConnectionStringName"/> is
+    /// pointed at the copy.
+    /// </summary>
+    public string? BundledDatabase { get; set; }
+
+    /// <summary>The connection string (<c>ConnectionStrings:&lt;name&gt;</c>) to point at the temp copy.</summary>
+    public string? ConnectionStringName { get; set; }
+
+    /// <summary>
+    /// The function's timeout in seconds, for the managed runtime: its handler gets no deadline without
+    /// Amazon.Lambda.Core's ILambdaContext, so the request is aborted this long after the invocation began.
+    /// Under the Runtime API client the real deadline comes with each invocation and this is not used.
+    /// </summary>
+    public int? FunctionTimeoutSeconds { get; set; }
+}
