@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Todo.Api.Lambda;
 
 /// <summary>What the cold-start copy of the bundled database did.</summary>
@@ -14,6 +16,40 @@ internal enum BundledDatabaseCopyOutcome
 /// </summary>
 internal static class BundledDatabaseCopy
 {
+    /// <summary>
+    /// When <see cref="LambdaHostingOptions.BundledDatabase"/> is set, makes sure the temp directory has the copy and
+    /// returns the host arguments with the connection string pointed at it; command-line arguments outrank every other
+    /// configuration source, so the application's own settings cannot send it back to the read-only package.
+    /// </summary>
+    public static (string[] Args, string? Note) UseTemporaryCopy(LambdaHostingOptions options, string[] args)
+    {
+        if (string.IsNullOrWhiteSpace(options.BundledDatabase))
+        {
+            return (args, null);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ConnectionStringName))
+        {
+            throw new InvalidOperationException(
+                $"{LambdaHostingOptions.SectionName}:{nameof(LambdaHostingOptions.BundledDatabase)} is set, so " +
+                $"{LambdaHostingOptions.SectionName}:{nameof(LambdaHostingOptions.ConnectionStringName)} must name the connection string to point at its copy.");
+        }
+
+        // The package directory (LAMBDA_TASK_ROOT) is read-only on Lambda; the temp directory (/tmp) is the one
+        // writable place, and Path.GetTempPath honours TMPDIR.
+        var source = Path.Combine(AppContext.BaseDirectory, options.BundledDatabase);
+        var target = Path.Combine(Path.GetTempPath(), Path.GetFileName(options.BundledDatabase));
+        var note = EnsureCopy(source, target) switch
+        {
+            BundledDatabaseCopyOutcome.Copied => $"Copied the bundled database {source} to {target}.",
+            BundledDatabaseCopyOutcome.AlreadyPresent => $"Using the database already in the temp directory, {target}.",
+            _ => $"No bundled database at {source}; the application creates {target}.",
+        };
+
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = target }.ToString();
+        return ([.. args, $"--ConnectionStrings:{options.ConnectionStringName}={connectionString}"], note);
+    }
+
     public static BundledDatabaseCopyOutcome EnsureCopy(string sourcePath, string targetPath)
     {
         if (File.Exists(targetPath))

@@ -34,11 +34,11 @@ public sealed partial class LambdaEntryPoint : IAsyncDisposable
     /// <param name="configureHost">Applied after the Lambda setup: tests add configuration and probes here.</param>
     internal LambdaEntryPoint(string[] args, bool logToStandardError, Action<WebApplicationBuilder>? configureHost)
     {
-        LambdaHostingOptions? options = null;
-        string? databaseCopyNote = null;
+        var options = LambdaHostingOptions.Read(args);
+        (args, var databaseCopyNote) = BundledDatabaseCopy.UseTemporaryCopy(options, args);
         _application = Program.CreateApplication(args, builder =>
         {
-            (options, databaseCopyNote) = LambdaHostSetup.Apply(builder, logToStandardError);
+            LambdaHostSetup.Apply(builder, logToStandardError);
             configureHost?.Invoke(builder);
         });
 
@@ -58,7 +58,7 @@ public sealed partial class LambdaEntryPoint : IAsyncDisposable
             ?? throw new InvalidOperationException("The application replaced the Lambda server with another IServer.");
         _timeProvider = _application.Services.GetService<TimeProvider>() ?? TimeProvider.System;
         _logger = _application.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Todo.Api.Lambda");
-        _translators = new ProxyEventTranslators(options!.EventFormat);
+        _translators = new ProxyEventTranslators(options.EventFormat);
         _functionTimeout = options.FunctionTimeoutSeconds is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null;
         if (databaseCopyNote is not null)
         {
@@ -101,7 +101,7 @@ public sealed partial class LambdaEntryPoint : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeUntilAbort(invocation.Deadline), _timeProvider);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
 
-        var response = await _server.HandleAsync(request, translator.MaxResponseBytes, aborted.Token);
+        var response = await _server.HandleAsync(request, invocation.RequestId, translator.MaxResponseBytes, aborted.Token);
         var serialized = Serialize(translator, response);
         if (serialized.Length <= translator.MaxResponseBytes)
         {

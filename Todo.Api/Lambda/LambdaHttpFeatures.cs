@@ -27,7 +27,8 @@ internal sealed class LambdaHttpFeatures :
     private readonly ResponseBodyBuffer _responseBody;
     private PipeWriter? _responseWriter;
 
-    public LambdaHttpFeatures(ProxyRequest request, int responseCapacity, CancellationToken requestAborted)
+    /// <param name="fallbackTraceIdentifier">For events without a request id of their own (ALB): the invocation's.</param>
+    public LambdaHttpFeatures(ProxyRequest request, string? fallbackTraceIdentifier, int responseCapacity, CancellationToken requestAborted)
     {
         Method = request.Method;
         Scheme = request.Scheme;
@@ -39,7 +40,7 @@ internal sealed class LambdaHttpFeatures :
         Headers = request.Headers;
         Body = new MemoryStream(request.Body.ToArray(), writable: false);
         CanHaveBody = !request.Body.IsEmpty;
-        TraceIdentifier = request.TraceIdentifier ?? string.Empty;
+        TraceIdentifier = request.TraceIdentifier ?? fallbackTraceIdentifier ?? Guid.NewGuid().ToString("N");
         RemoteIpAddress = request.RemoteIpAddress;
         LocalPort = request.LocalPort;
         ConnectionId = TraceIdentifier;

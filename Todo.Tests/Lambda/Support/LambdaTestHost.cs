@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Todo.Api;
+using Todo.Api.Lambda;
+
+namespace Todo.Tests.Lambda.Support;
+
+/// <summary>
+/// The real application behind the real <see cref="LambdaEntryPoint"/>, on a SQLite file of its own, with a real
+/// signing key, in the "Testing" environment. Probes (test-only middleware) can be put in front of the pipeline.
+/// </summary>
+public sealed class LambdaTestHost : IAsyncDisposable
+{
+    public static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("todo-lambda-tests-");
+
+    public LambdaTestHost(LambdaProbes probes = LambdaProbes.None, params string[] extraArgs)
+    {
+        DatabasePath = Path.Combine(_directory.FullName, "todo.db");
+        EntryPoint = new LambdaEntryPoint(
+            [
+                "--environment=Testing",
+                $"--ConnectionStrings:Todo=Data Source={DatabasePath}",
+                $"--Jwt:SigningKey={SigningKey}",
+                .. extraArgs,
+            ],
+            logToStandardError: true,
+            builder =>
+            {
+                builder.Logging.ClearProviders();
+                if (probes != LambdaProbes.None)
+                {
+                    builder.Services.AddSingleton<IStartupFilter>(new LambdaProbeStartupFilter(probes));
+                }
+            });
+    }
+
+    internal LambdaEntryPoint EntryPoint { get; }
+
+    public string DatabasePath { get; }
+
+    /// <summary>Invokes the entry point the way our Runtime API loop does, and parses the proxy response.</summary>
+    public async Task<JsonElement> InvokeAsync(string eventJson, DateTimeOffset? deadline = null)
+    {
+        var invocation = new LambdaInvocation($"test-{Guid.NewGuid():N}", deadline, TraceId: null);
+        var response = await EntryPoint.InvokeAsync(Encoding.UTF8.GetBytes(eventJson), invocation, CancellationToken.None);
+        using var document = JsonDocument.Parse(response);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Invokes an event file, with <c>{{name}}</c> placeholders filled in.</summary>
+    public Task<JsonElement> InvokeFileAsync(string path, IReadOnlyDictionary<string, string>? values = null) =>
+        InvokeAsync(EventFile.Read(path, values));
+
+    public async ValueTask DisposeAsync()
+    {
+        await EntryPoint.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+    }
+}
