@@ -34,6 +34,10 @@ public sealed partial class LambdaEntryPoint : IAsyncDisposable
     /// <param name="configureHost">Applied after the Lambda setup: tests add configuration and probes here.</param>
     internal LambdaEntryPoint(string[] args, bool logToStandardError, Action<WebApplicationBuilder>? configureHost)
     {
+        // Under the managed runtime the entry assembly is Lambda's bootstrap, not ours: without the application name
+        // MVC finds no controllers, and without the content root no appsettings.json. Given first, so that the
+        // caller's own arguments still win.
+        args = [$"--applicationName={typeof(Program).Assembly.GetName().Name}", $"--contentRoot={AppContext.BaseDirectory}", .. args];
         var options = LambdaHostingOptions.Read(args);
         (args, var databaseCopyNote) = BundledDatabaseCopy.UseTemporaryCopy(options, args);
         _application = Program.CreateApplication(args, builder =>

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Todo.Tests.Lambda.Support;
+
+namespace Todo.Tests.Lambda;
+
+/// <summary>
+/// The whole product flow — signup, login, me, and every todo route — as API Gateway proxy events of both payload
+/// formats (Todo.Tests/Lambda/Events), through the real entry point, application, SQLite file and JWTs.
+/// </summary>
+public sealed class TodoFlowTests(AppHostFixture fixture) : IClassFixture<AppHostFixture>
+{
+    [Theory]
+    [InlineData("v1", "rest.user@example.com", "/Prod/todos/")]
+    [InlineData("v2", "http.user@example.com", "/todos/")]
+    public async Task Signup_login_and_the_todo_lifecycle_work_through_proxy_events(string format, string email, string locationPath)
+    {
+        var values = new Dictionary<string, string>();
+        Task<JsonElement> InvokeAsync(string name) => fixture.Host.InvokeFileAsync(LambdaTestPaths.Own($"{format}-{name}.json"), values);
+
+        // The signup event carries its JSON body base64-encoded, as API Gateway does with binary media types on.
+        var signup = await InvokeAsync("signup");
+        Assert.Equal(201, signup.Status());
+        Assert.Equal(email, signup.Json().GetProperty("email").GetString());
+        AssertShape(format, signup);
+
+        var login = await InvokeAsync("login");
+        Assert.Equal(200, login.Status());
+        Assert.Equal("Bearer", login.Json().GetProperty("tokenType").GetString());
+        values["token"] = login.Json().GetProperty("accessToken").GetString()!;
+
+        var me = await InvokeAsync("me");
+        Assert.Equal(200, me.Status());
+        Assert.Equal(email, me.Json().GetProperty("email").GetString());
+
+        var created = await InvokeAsync("create-todo");
+        Assert.Equal(201, created.Status());
+        var todo = created.Json();
+        Assert.Equal("Buy milk & eggs — 2 × 🥚", todo.GetProperty("title").GetString());
+        values["id"] = todo.GetProperty("id").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // Links carry the stage the application saw as PathBase.
+        var location = Assert.Single(created.Header("Location"));
+        Assert.EndsWith(locationPath + values["id"], location, StringComparison.Ordinal);
+        Assert.Contains("application/json", Assert.Single(created.Header("Content-Type")), StringComparison.Ordinal);
+        Assert.Empty(created.Header("Content-Length"));
+        Assert.False(created.GetProperty("isBase64Encoded").GetBoolean());
+
+        var fetched = await InvokeAsync("get-todo");
+        Assert.Equal(200, fetched.Status());
+        Assert.False(fetched.Json().GetProperty("completed").GetBoolean());
+
+        var replaced = await InvokeAsync("replace-todo");
+        Assert.Equal(200, replaced.Status());
+        Assert.Equal("Buy oat milk", replaced.Json().GetProperty("title").GetString());
+
+        var updated = await InvokeAsync("update-todo");
+        Assert.Equal(200, updated.Status());
+        Assert.True(updated.Json().GetProperty("completed").GetBoolean());
+        Assert.Equal("Buy oat milk", updated.Json().GetProperty("title").GetString());
+
+        // completed=true&page=1&pageSize=10, from multiValueQueryStringParameters (1.0) or rawQueryString (2.0).
+        var list = (await InvokeAsync("list-todos")).Json();
+        Assert.Equal(1, list.GetProperty("totalCount").GetInt32());
+        Assert.Equal(10, list.GetProperty("pageSize").GetInt32());
+        Assert.Equal(values["id"], Assert.Single(list.GetProperty("items").EnumerateArray()).GetProperty("id").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var deleted = await InvokeAsync("delete-todo");
+        Assert.Equal(204, deleted.Status());
+        Assert.Equal(string.Empty, deleted.GetProperty("body").GetString());
+
+        var gone = await InvokeAsync("get-todo");
+        Assert.Equal(404, gone.Status());
+        Assert.StartsWith("application/problem+json", Assert.Single(gone.Header("Content-Type")), StringComparison.Ordinal);
+        Assert.Equal(404, gone.Json().GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_bad_query_value_is_a_validation_problem()
+    {
+        var response = await fixture.Host.InvokeFileAsync(LambdaTestPaths.Own("v1-list-todos-bad-page.json"), new Dictionary<string, string> { ["token"] = "x" });
+
+        // The token is checked first: a made-up one is 401 with the Bearer challenge, in multiValueHeaders.
+        Assert.Equal(401, response.Status());
+        Assert.Contains("Bearer", Assert.Single(response.Header("WWW-Authenticate")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_todo_route_without_a_token_is_401_problem_details_in_the_HTTP_API_shape()
+    {
+        var response = await fixture.Host.InvokeFileAsync(LambdaTestPaths.Own("v2-get-todo-no-token.json"));
+
+        Assert.Equal(401, response.Status());
+        AssertShape("v2", response);
+        Assert.StartsWith("Bearer", Assert.Single(response.Header("WWW-Authenticate")), StringComparison.Ordinal);
+        Assert.Equal(401, response.Json().GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task HEAD_has_no_body_and_GET_health_answers()
+    {
+        var head = await fixture.Host.InvokeFileAsync(LambdaTestPaths.Own("v1-head-health.json"));
+        Assert.Equal(200, head.Status());
+        Assert.Equal(string.Empty, head.GetProperty("body").GetString());
+        Assert.Empty(head.Header("Content-Length"));
+
+        var get = await fixture.Host.InvokeFileAsync(LambdaTestPaths.Own("v2-get-health.json"));
+        Assert.Equal(200, get.Status());
+        Assert.NotEmpty(get.BodyBytes());
+    }
+
+    private static void AssertShape(string format, JsonElement response)
+    {
+        if (format == "v1")
+        {
+            Assert.True(response.TryGetProperty("multiValueHeaders", out _));
+            Assert.False(response.TryGetProperty("headers", out _));
+        }
+        else
+        {
+            Assert.True(response.TryGetProperty("headers", out _));
+            Assert.True(response.TryGetProperty("cookies", out _));
+            Assert.False(response.TryGetProperty("multiValueHeaders", out _));
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Todo.Tests.Lambda.Support;
+
+namespace Todo.Tests.Lambda;
+
+/// <summary>
+/// Every AWS sample event against the real application: the samples target routes the Todo API does not have, so
+/// each must come back as the application's problem response, in the response shape of the event's integration.
+/// </summary>
+public sealed class UpstreamEventResponseTests(AppHostFixture fixture) : IClassFixture<AppHostFixture>
+{
+    public static TheoryData<string> Samples() => [.. Directory.GetFiles(LambdaTestPaths.UpstreamEvents, "*.json").Select(path => Path.GetFileName(path)).Order()];
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public async Task Each_sample_gets_the_applications_problem_response_in_its_own_shape(string file)
+    {
+        var response = await fixture.Host.InvokeFileAsync(LambdaTestPaths.Upstream(file));
+
+        // GET /todos without a token is 401; every other sample path is an unknown route.
+        var expectedStatus = file == "alb-get-multivalue-query-powertools.json" ? 401 : 404;
+        Assert.Equal(expectedStatus, response.Status());
+        Assert.Empty(response.Header("Content-Length"));
+        Assert.False(response.GetProperty("isBase64Encoded").GetBoolean());
+        AssertShape(file, expectedStatus, response);
+
+        // This sample accepts only text/html and application/xhtml+xml, and the application's problem details
+        // writer honours Accept (it answers text/plain, over Kestrel too): reported to the core, not the adapter's.
+        if (file == "alb-get-multivalue-encoded-query-dotnet.json")
+        {
+            return;
+        }
+
+        Assert.StartsWith("application/problem+json", Assert.Single(response.Header("Content-Type")), StringComparison.Ordinal);
+        var problem = response.Json();
+        Assert.Equal(expectedStatus, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("type").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
+    }
+
+    private static void AssertShape(string file, int expectedStatus, System.Text.Json.JsonElement response)
+    {
+        if (file.StartsWith("v1-", StringComparison.Ordinal))
+        {
+            Assert.True(response.TryGetProperty("multiValueHeaders", out _));
+            Assert.False(response.TryGetProperty("headers", out _));
+        }
+        else if (file.StartsWith("v2-", StringComparison.Ordinal))
+        {
+            Assert.True(response.TryGetProperty("headers", out _));
+            Assert.True(response.TryGetProperty("cookies", out _));
+        }
+        else
+        {
+            Assert.Equal($"{expectedStatus} {(expectedStatus == 401 ? "Unauthorized" : "Not Found")}", response.GetProperty("statusDescription").GetString());
+            var multiValueMode = file != "alb-healthcheck-dotnet.json" && file != "alb-post-base64-body-sam.json";
+            Assert.Equal(multiValueMode, response.TryGetProperty("multiValueHeaders", out _));
+            Assert.Equal(!multiValueMode, response.TryGetProperty("headers", out _));
+        }
+    }
+}
