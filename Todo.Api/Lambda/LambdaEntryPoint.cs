@@ -105,7 +105,14 @@ public sealed partial class LambdaEntryPoint : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeUntilAbort(invocation.Deadline), _timeProvider);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
 
+        var started = _timeProvider.GetTimestamp();
         var response = await _server.HandleAsync(request, invocation.RequestId, translator.MaxResponseBytes, aborted.Token);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var elapsed = _timeProvider.GetElapsedTime(started);
+            LogInvocation(_logger, translator.Format, request.Method, request.PathBase + request.Path, response.StatusCode, elapsed.TotalMilliseconds);
+        }
+
         var serialized = Serialize(translator, response);
         if (serialized.Length <= translator.MaxResponseBytes)
         {
@@ -157,6 +164,10 @@ public sealed partial class LambdaEntryPoint : IAsyncDisposable
 
         return buffer.ToArray();
     }
+
+    // One line per invocation (the query string is left out: it may carry personal data).
+    [LoggerMessage(Level = LogLevel.Information, Message = "{EventFormat} {Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
+    private static partial void LogInvocation(ILogger logger, LambdaEventFormat eventFormat, string method, string path, int statusCode, double elapsedMilliseconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{DatabaseCopy}")]
     private static partial void LogDatabaseCopy(ILogger logger, string databaseCopy);

@@ -15,7 +15,7 @@ namespace Todo.Tests.Lambda.Support;
 /// </summary>
 public sealed class LambdaTestHost : IAsyncDisposable
 {
-    public static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+    public static string SigningKey => LambdaTestHostSecrets.SigningKey;
 
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("todo-lambda-tests-");
 

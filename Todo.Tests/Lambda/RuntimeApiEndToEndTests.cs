@@ -1,0 +1,154 @@
+using System.IO.Compression;
+using System.Text.Json;
+using Todo.Tests.Lambda.Support;
+
+namespace Todo.Tests.Lambda;
+
+/// <summary>
+/// The package build/package-lambda.sh makes, started as a program the way provided.al2023's bootstrap starts it,
+/// against a Runtime API server inside the test: the todo flow, a failing invocation followed by a good one, an
+/// init failure, and a restart that finds its database already in the temp directory. Linux only, like Lambda.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : IClassFixture<PublishedPackageFixture>, IAsyncLifetime
+{
+    private readonly DirectoryInfo _environment = Directory.CreateTempSubdirectory("todo-lambda-environment-");
+    private FakeLambdaRuntimeApi _runtimeApi = null!;
+
+    private string TaskRoot => Path.Combine(_environment.FullName, "task");
+
+    private string TempDirectory => Path.Combine(_environment.FullName, "tmp");
+
+    public async Task InitializeAsync()
+    {
+        _runtimeApi = await FakeLambdaRuntimeApi.StartAsync();
+
+        // A read-only copy of the package as the task root (root ignores the mode bits, so the test also checks
+        // afterwards that nothing in it changed).
+        CopyDirectory(package.PublishDirectory, TaskRoot);
+        Directory.CreateDirectory(TempDirectory);
+        foreach (var path in Directory.EnumerateFileSystemEntries(TaskRoot, "*", SearchOption.AllDirectories).Append(TaskRoot))
+        {
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path) & ~(UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _runtimeApi.DisposeAsync();
+        File.SetUnixFileMode(TaskRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        _environment.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Serves_the_todo_flow_survives_a_failed_invocation_and_keeps_its_data_across_a_restart()
+    {
+        var taskRootBefore = Snapshot(TaskRoot);
+        var values = new Dictionary<string, string>();
+
+        await using (var function = StartFunction())
+        {
+            Assert.Equal(201, (await InvokeAsync("v1-signup.json", values)).Status());
+            values["token"] = (await InvokeAsync("v1-login.json", values)).Json().GetProperty("accessToken").GetString()!;
+            var created = await InvokeAsync("v1-create-todo.json", values, requestId: "create-request-id");
+            Assert.Equal(201, created.Status());
+            values["id"] = created.Json().GetProperty("id").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+            // A payload that is no proxy event fails its invocation, reported through the Runtime API...
+            var failed = await _runtimeApi.InvokeAsync(EventFile.Read(LambdaTestPaths.Own("malformed-sqs-event.json")));
+            Assert.Equal("error", failed.Kind);
+            Assert.Equal("Runtime.InvalidEvent", failed.ErrorType);
+            using var error = JsonDocument.Parse(failed.Body);
+            Assert.Equal("LambdaEventFormatException", error.RootElement.GetProperty("errorType").GetString());
+            Assert.Contains("not an API Gateway", error.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+
+            // ...and the loop goes on with the next one.
+            var fetched = await InvokeAsync("v2-get-todo.json", values);
+            Assert.Equal(200, fetched.Status());
+            Assert.Equal("Buy milk & eggs — 2 × 🥚", fetched.Json().GetProperty("title").GetString());
+
+            await function.StopAsync();
+            Assert.Equal(0, function.ExitCode);
+
+            // Logs: one JSON object per line on stdout, the Lambda request id in scope of the invocation's lines.
+            var lines = function.Output.Where(line => line.Length > 0).ToList();
+            Assert.All(lines, line => JsonDocument.Parse(line).Dispose());
+            Assert.Contains(lines, line => line.Contains("Copied the bundled database", StringComparison.Ordinal));
+            Assert.Contains(lines, line => line.Contains("\"AwsRequestId\":\"create-request-id\"", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, line => line.Contains(LambdaTestHostSecrets.SigningKey, StringComparison.Ordinal));
+        }
+
+        Assert.True(File.Exists(Path.Combine(TempDirectory, "todo.db")));
+
+        // A new process in the same environment: the copy in the temp directory is kept, with its data.
+        await using (var restarted = StartFunction())
+        {
+            var fetched = await InvokeAsync("v1-get-todo.json", values);
+            Assert.Equal(200, fetched.Status());
+            Assert.Equal(values["id"], fetched.Json().GetProperty("id").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(401, (await InvokeAsync("v2-login.json", values)).Status());
+            await restarted.StopAsync();
+            Assert.Contains(restarted.Output, line => line.Contains("Using the database already in the temp directory", StringComparison.Ordinal));
+        }
+
+        Assert.Equal(taskRootBefore, Snapshot(TaskRoot));
+    }
+
+    [Fact]
+    public async Task A_missing_signing_key_is_reported_through_init_error_and_the_process_exits()
+    {
+        await using var function = StartFunction(signingKey: null);
+
+        var initError = await _runtimeApi.InitError.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal("Runtime.InitError", initError.ErrorType);
+        using var error = JsonDocument.Parse(initError.Body);
+        Assert.Contains("Jwt:SigningKey is missing", error.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(0, await function.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public void The_zip_holds_the_published_application_the_migrated_database_and_an_executable_bootstrap()
+    {
+        using var zip = ZipFile.OpenRead(package.ZipFile);
+        var names = zip.Entries.Select(entry => entry.FullName).ToHashSet();
+
+        Assert.Contains("Todo.Api.dll", names);
+        Assert.Contains("Todo.Api.runtimeconfig.json", names);
+        Assert.Contains("todo.db", names);
+        Assert.DoesNotContain("appsettings.Development.json", names);
+        var bootstrap = zip.GetEntry("bootstrap")!;
+        Assert.True(((UnixFileMode)(bootstrap.ExternalAttributes >> 16)).HasFlag(UnixFileMode.UserExecute));
+        Assert.Matches(@"Wrote .*todo-api-lambda\.zip \(\d+ bytes", package.PackageLog);
+    }
+
+    private LambdaProcess StartFunction(string? signingKey = "") => new(
+        TaskRoot,
+        TempDirectory,
+        _runtimeApi.Address,
+        new Dictionary<string, string?> { ["Jwt__SigningKey"] = signingKey == "" ? LambdaTestHostSecrets.SigningKey : signingKey });
+
+    private async Task<JsonElement> InvokeAsync(string file, IReadOnlyDictionary<string, string> values, string? requestId = null)
+    {
+        var outcome = await _runtimeApi.InvokeAsync(EventFile.Read(LambdaTestPaths.Own(file), values), requestId);
+        Assert.True(outcome.Kind == "response", $"{file}: {outcome.Kind} {outcome.Body}");
+        using var document = JsonDocument.Parse(outcome.Body);
+        return document.RootElement.Clone();
+    }
+
+    private static string Snapshot(string directory) => string.Join('\n', Directory
+        .EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+        .Order(StringComparer.Ordinal)
+        .Select(path => $"{Path.GetRelativePath(directory, path)} {new FileInfo(path).Length} {File.GetLastWriteTimeUtc(path):O}"));
+
+    private static void CopyDirectory(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination);
+        }
+    }
+}

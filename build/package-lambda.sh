@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Builds the AWS Lambda package of the Todo API.
+#
+#   build/package-lambda.sh OUTDIR [--self-contained]
+#
+# OUTDIR/publish/            the published application for linux-x64 (ReadyToRun), with todo.db migrated at build
+#                            time and a `bootstrap` script for the provided.al2023 runtime
+# OUTDIR/todo-api-lambda.zip that folder zipped: the CodeUri of serverless.template, or `aws lambda` deployments
+#
+# Framework-dependent by default, for the managed dotnet10 runtime (handler
+# Todo.Api::Todo.Api.LambdaEntryPoint::FunctionHandlerAsync). --self-contained bundles the .NET runtime too, for
+# provided.al2023, which has none: there `bootstrap` starts the program and our Runtime API client serves events.
+set -euo pipefail
+
+usage() { echo "usage: $0 OUTDIR [--self-contained]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+out=$1
+self_contained=false
+case "${2:-}" in
+  "") ;;
+  --self-contained) self_contained=true ;;
+  *) usage ;;
+esac
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+publish="$out/publish"
+zip_file="$out/todo-api-lambda.zip"
+rm -rf "$publish" "$zip_file"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Building is not running on Lambda: never let a stray variable turn the build-time tools into a Lambda runtime.
+unset AWS_LAMBDA_RUNTIME_API
+
+echo "Publishing Todo.Api for linux-x64 (ReadyToRun, self-contained: $self_contained) to $publish"
+dotnet publish "$root/Todo.Api/Todo.Api.csproj" \
+  --configuration Release \
+  --runtime linux-x64 \
+  --self-contained "$self_contained" \
+  -p:PublishReadyToRun=true \
+  -p:GenerateDocumentationFile=false \
+  --output "$publish" \
+  --nologo
+
+# Development settings generate a signing key; they have no place in a deployment.
+rm -f "$publish/appsettings.Development.json"
+
+# The database the package carries: every migration applied now, so a cold start only copies a file into /tmp.
+echo "Building the migrated database $publish/todo.db"
+(cd "$root" && dotnet tool restore >/dev/null)
+(cd "$root" && dotnet ef database update \
+  --project Migrations/Todo.Migrations.csproj \
+  --startup-project Todo.Api/Todo.Api.csproj \
+  --connection "Data Source=$publish/todo.db" \
+  --no-color)
+
+cat > "$publish/bootstrap" <<'BOOTSTRAP'
+#!/bin/sh
+# provided.al2023 entry point (needs the --self-contained package): Lambda sets AWS_LAMBDA_RUNTIME_API, so the
+# program serves invocations through its own Runtime API client.
+set -e
+cd "$LAMBDA_TASK_ROOT"
+exec ./Todo.Api "$@"
+BOOTSTRAP
+chmod 755 "$publish/bootstrap" "$publish/Todo.Api"
+
+# -X leaves out extra file attributes; the Unix permissions (executables above) are kept.
+(cd "$publish" && zip -q -r -X "$zip_file" .)
+size=$(wc -c < "$zip_file" | tr -d ' ')
+echo "Wrote $zip_file ($size bytes, $((size / 1024 / 1024)) MiB)"
