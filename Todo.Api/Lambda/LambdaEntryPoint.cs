@@ -75,8 +75,6 @@ public sealed partial class LambdaEntryPoint : IAsyncDisposable
         }
     }
 
-    internal IServiceProvider Services => _application.Services;
-
     internal ILogger Logger => _logger;
 
     /// <summary>

@@ -38,8 +38,8 @@ internal sealed class LambdaHttpFeatures :
         QueryString = request.QueryString;
         RawTarget = new PathString(request.PathBase).Add(new PathString(request.Path)).ToUriComponent() + request.QueryString;
         Headers = request.Headers;
-        Body = new MemoryStream(request.Body.ToArray(), writable: false);
-        CanHaveBody = !request.Body.IsEmpty;
+        Body = new MemoryStream(request.Body, writable: false);
+        CanHaveBody = request.Body.Length > 0;
         TraceIdentifier = request.TraceIdentifier ?? fallbackTraceIdentifier ?? Guid.NewGuid().ToString("N");
         RemoteIpAddress = request.RemoteIpAddress;
         LocalPort = request.LocalPort;

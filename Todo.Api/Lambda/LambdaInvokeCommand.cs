@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Todo.Api.Lambda;
 
 /// <summary>
@@ -29,7 +31,19 @@ internal static class LambdaInvokeCommand
             return 2;
         }
 
-        await using var entryPoint = new LambdaEntryPoint(args[2..], logToStandardError: true, configureHost: null);
+        LambdaEntryPoint entryPoint;
+        try
+        {
+            entryPoint = new LambdaEntryPoint(args[2..], logToStandardError: true, configureHost: null);
+        }
+        catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException)
+        {
+            // Configuration mistakes get one plain sentence, as Program.Main gives them.
+            await error.WriteLineAsync($"Todo API cannot start: {exception.Message}");
+            return 1;
+        }
+
+        await using var disposeEntryPoint = entryPoint;
         try
         {
             var invocation = new LambdaInvocation(Guid.NewGuid().ToString(), Deadline: null, TraceId: null);

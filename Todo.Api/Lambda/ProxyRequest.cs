@@ -23,7 +23,7 @@ internal sealed class ProxyRequest
 
     public required HeaderDictionary Headers { get; init; }
 
-    public ReadOnlyMemory<byte> Body { get; init; }
+    public byte[] Body { get; init; } = [];
 
     /// <summary>The front door's request id (API Gateway's <c>requestContext.requestId</c>), when it has one.</summary>
     public string? TraceIdentifier { get; init; }
