@@ -65,7 +65,23 @@ exec ./Todo.Api "$@"
 BOOTSTRAP
 chmod 755 "$publish/bootstrap" "$publish/Todo.Api"
 
-# -X leaves out extra file attributes; the Unix permissions (executables above) are kept.
-(cd "$publish" && zip -q -r -X "$zip_file" .)
+# Unix permissions (the executables above) must survive in the zip.
+if command -v zip >/dev/null; then
+  (cd "$publish" && zip -q -r -X "$zip_file" .)
+elif command -v python3 >/dev/null; then
+  # zipfile.write stores each file's mode, as zip does.
+  python3 - "$publish" "$zip_file" <<'PYTHON'
+import os, sys, zipfile
+root, target = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+    for folder, _, files in sorted(os.walk(root)):
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            archive.write(path, os.path.relpath(path, root))
+PYTHON
+else
+  echo "Neither zip nor python3 is installed; install zip (apt-get install zip)." >&2
+  exit 1
+fi
 size=$(wc -c < "$zip_file" | tr -d ' ')
 echo "Wrote $zip_file ($size bytes, $((size / 1024 / 1024)) MiB)"
