@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Todo.Api.Auth;
 using Todo.Api.Infrastructure;
+using Todo.Api.Lambda;
 using Todo.Api.Todos;
 
 /// <summary>
@@ -11,7 +12,12 @@ public partial class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (Todo.Api.Lambda.LambdaHosting.IsRequested(args)) return await Todo.Api.Lambda.LambdaHosting.RunAsync(args);
+        // Inside a Lambda execution environment (or for `invoke event.json`) the same application runs on our
+        // in-process server instead of Kestrel.
+        if (LambdaHosting.IsRequested(args))
+        {
+            return await LambdaHosting.RunAsync(args);
+        }
 
         try
         {
