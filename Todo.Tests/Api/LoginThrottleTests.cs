@@ -44,6 +44,33 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
     }
 
     [Fact]
+    public async Task Parallel_wrong_passwords_for_one_email_get_at_most_10_tries()
+    {
+        var email = TodoApplication.NewEmail();
+        await app.SignUpAsync(email);
+
+        // A thread each: TestServer runs a request inline until its first real await, and SQLite and BCrypt never
+        // yield, so plain tasks would run one after another.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), completionPorts);
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => Task.Factory.StartNew(
+            async () =>
+            {
+                using var response = await app.PostLoginAsync(email, WrongPassword);
+                return response.StatusCode;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap()));
+
+        var tries = statuses.Count(status => status == HttpStatusCode.Unauthorized);
+        Assert.True(tries is >= 1 and <= 10, $"{tries} wrong passwords were tried in one window");
+        Assert.All(statuses, status => Assert.True(status is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, status.ToString()));
+        using var right = await app.PostLoginAsync(email, TodoApplication.DefaultPassword);
+        await Problems.AssertProblemAsync(right, HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task Successful_logins_are_not_counted_as_failures()
     {
         var email = TodoApplication.NewEmail();
