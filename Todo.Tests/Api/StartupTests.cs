@@ -1,21 +1,26 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace Todo.Tests.Api;
 
 /// <summary>What the service insists on before it takes requests: a signing key outside Development, and its schema.</summary>
+[Collection(nameof(StartupTests))]
 public sealed class StartupTests
 {
+    // WebApplicationFactory cannot show this failure: Main catches it to print one plain sentence, and the factory
+    // then meets a disposed host. So these start the real composition root (on the test server) themselves.
     [Fact]
-    public void Startup_outside_development_without_a_signing_key_fails_naming_Jwt_SigningKey()
+    public async Task Startup_outside_development_without_a_signing_key_fails_naming_Jwt_SigningKey()
     {
-        using var app = TodoApplication.Create("Production", new Dictionary<string, string?> { ["Jwt:SigningKey"] = null });
+        await using var app = CreateApplication("Production", signingKey: null);
 
-        var exception = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        var message = AllMessages(exception);
-        Assert.Contains("Jwt:SigningKey", message, StringComparison.Ordinal);
-        Assert.Contains("missing", message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Jwt:SigningKey", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("missing", exception.Message, StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
@@ -23,13 +28,42 @@ public sealed class StartupTests
     [InlineData("Production", "0123456789abcdef0123456789abcde")] // 31 bytes
     [InlineData("Staging", "   ")]
     [InlineData("Testing", "short")]
-    public void Startup_outside_development_with_a_key_under_256_bits_fails_naming_Jwt_SigningKey(string environment, string key)
+    public async Task Startup_outside_development_with_a_key_under_256_bits_fails_naming_Jwt_SigningKey(string environment, string key)
     {
-        using var app = TodoApplication.Create(environment, new Dictionary<string, string?> { ["Jwt:SigningKey"] = key });
+        await using var app = CreateApplication(environment, key);
 
-        var exception = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
-        Assert.Contains("Jwt:SigningKey", AllMessages(exception), StringComparison.Ordinal);
+        Assert.Contains("Jwt:SigningKey", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Main_outside_development_with_a_short_key_exits_1_and_says_why_on_stderr()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"todo-api-tests-{Guid.NewGuid():N}.db");
+        using var stderr = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(stderr);
+        try
+        {
+            var exitCode = await Program.Main(
+            [
+                "--environment=Production",
+                "--urls=http://127.0.0.1:0",
+                $"--ConnectionStrings:Todo=Data Source={database}",
+                "--Jwt:SigningKey=short",
+            ]).WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(1, exitCode);
+        }
+        finally
+        {
+            Console.SetError(original);
+            SqliteConnection.ClearAllPools();
+            File.Delete(database);
+        }
+
+        Assert.Contains("Jwt:SigningKey", stderr.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,27 +143,20 @@ public sealed class StartupTests
         Assert.Equal(id, (await Json.ReadAsync(me, HttpStatusCode.OK)).GetProperty("id").GetInt32());
     }
 
-    private static string AllMessages(Exception exception)
+    private static WebApplication CreateApplication(string environment, string? signingKey)
     {
-        var messages = new List<string>();
-        var pending = new Stack<Exception>([exception]);
-        while (pending.TryPop(out var current))
+        var args = new List<string>
         {
-            messages.Add(current.Message);
-            if (current is AggregateException aggregate)
-            {
-                foreach (var inner in aggregate.InnerExceptions)
-                {
-                    pending.Push(inner);
-                }
-            }
-            else if (current.InnerException is not null)
-            {
-                pending.Push(current.InnerException);
-            }
+            $"--environment={environment}",
+            $"--ConnectionStrings:Todo=Data Source={Path.Combine(Path.GetTempPath(), $"todo-api-tests-{Guid.NewGuid():N}.db")}",
+            "--Database:MigrateOnStartup=false",
+        };
+        if (signingKey is not null)
+        {
+            args.Add($"--Jwt:SigningKey={signingKey}");
         }
 
-        return string.Join(Environment.NewLine, messages);
+        return Program.CreateApplication([.. args], builder => builder.WebHost.UseTestServer());
     }
 
     private static async Task<List<string>> TablesAsync(string path)
