@@ -9,11 +9,11 @@ public sealed class ConcurrencyTests(TodoApplication app) : IClassFixture<TodoAp
     {
         using var user = await app.CreateUserAsync();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(async index =>
+        var responses = await InParallel.RunAsync(50, async index =>
         {
             using var response = await user.Client.PostAsync("/todos", Json.Of(new { title = $"parallel {index}" }));
             return await Json.ReadAsync(response, HttpStatusCode.Created);
-        }));
+        });
 
         var ids = responses.Select(todo => todo.GetProperty("id").GetInt32()).ToHashSet();
         Assert.Equal(50, ids.Count);
@@ -31,9 +31,9 @@ public sealed class ConcurrencyTests(TodoApplication app) : IClassFixture<TodoAp
     public async Task Parallel_signups_of_one_email_in_different_cases_create_exactly_one_account()
     {
         var email = TodoApplication.NewEmail("Race");
-        var spellings = Enumerable.Range(0, 8).Select(index => index % 2 == 0 ? email : $" {email.ToUpperInvariant()} ");
 
-        var responses = await Task.WhenAll(spellings.Select(spelling => app.PostSignupAsync(spelling, TodoApplication.DefaultPassword)));
+        var responses = await InParallel.RunAsync(8, index =>
+            app.PostSignupAsync(index % 2 == 0 ? email : $" {email.ToUpperInvariant()} ", TodoApplication.DefaultPassword));
 
         try
         {
@@ -59,11 +59,11 @@ public sealed class ConcurrencyTests(TodoApplication app) : IClassFixture<TodoAp
         using var created = await user.Client.PostAsync("/todos", Json.Raw("""{"title":"contended"}"""));
         var id = (await Json.ReadAsync(created, HttpStatusCode.Created)).GetProperty("id").GetInt32();
 
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 20).Select(async index =>
+        var statuses = await InParallel.RunAsync(20, async index =>
         {
             using var response = await user.Client.PatchAsync($"/todos/{id}", Json.Of(new { title = $"writer {index}" }));
             return response.StatusCode;
-        }));
+        });
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         using var fetched = await user.Client.GetAsync($"/todos/{id}");

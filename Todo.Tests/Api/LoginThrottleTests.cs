@@ -49,19 +49,11 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
         var email = TodoApplication.NewEmail();
         await app.SignUpAsync(email);
 
-        // A thread each: TestServer runs a request inline until its first real await, and SQLite and BCrypt never
-        // yield, so plain tasks would run one after another.
-        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), completionPorts);
-        var statuses = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => Task.Factory.StartNew(
-            async () =>
-            {
-                using var response = await app.PostLoginAsync(email, WrongPassword);
-                return response.StatusCode;
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default).Unwrap()));
+        var statuses = await InParallel.RunAsync(30, async _ =>
+        {
+            using var response = await app.PostLoginAsync(email, WrongPassword);
+            return response.StatusCode;
+        });
 
         var tries = statuses.Count(status => status == HttpStatusCode.Unauthorized);
         Assert.True(tries is >= 1 and <= 10, $"{tries} wrong passwords were tried in one window");
