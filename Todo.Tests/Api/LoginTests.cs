@@ -156,6 +156,19 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
     }
 
     [Fact]
+    public async Task Login_keeps_spaces_in_the_password_as_typed()
+    {
+        var email = TodoApplication.NewEmail();
+        await app.SignUpAsync(email, "  spaced password  ");
+
+        using var trimmed = await app.PostLoginAsync(email, "spaced password");
+        using var exact = await app.PostLoginAsync(email, "  spaced password  ");
+
+        await Problems.AssertProblemAsync(trimmed, HttpStatusCode.Unauthorized);
+        await Json.ReadAsync(exact, HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Me_returns_the_signed_in_user()
     {
         using var user = await app.CreateUserAsync();

@@ -47,6 +47,19 @@ public sealed class ProblemDetailsTests(TodoApplication app) : IClassFixture<Tod
             response.Content.Headers.Allow.Select(method => method.ToUpperInvariant()).Order(StringComparer.Ordinal));
     }
 
+    [Theory]
+    [InlineData("/nope")]
+    [InlineData("/todos")]
+    public async Task Errors_are_problem_json_even_when_the_client_accepts_only_html(string path)
+    {
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        using var response = await client.GetAsync(path);
+
+        await Problems.AssertProblemAsync(response, path == "/nope" ? HttpStatusCode.NotFound : HttpStatusCode.Unauthorized);
+    }
+
     [Fact]
     public async Task A_405_does_not_need_a_token()
     {

@@ -24,16 +24,12 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
 
     public async Task InitializeAsync()
     {
-        _user = await app.CreateUserAsync();
+        _user = await app.GetSharedUserAsync();
         using var response = await User.Client.PostAsync("/todos", Json.Raw("""{"title":"body target"}"""));
         _todoId = (await Json.ReadAsync(response, HttpStatusCode.Created)).GetProperty("id").GetInt32();
     }
 
-    public Task DisposeAsync()
-    {
-        _user?.Dispose();
-        return Task.CompletedTask;
-    }
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Theory]
     [MemberData(nameof(JsonRoutes))]

@@ -24,6 +24,7 @@ public sealed class TodoApplication : WebApplicationFactory<Program>
 
     private readonly string _environment;
     private readonly Dictionary<string, string?> _settings;
+    private readonly Lazy<Task<TestUser>> _sharedUser;
 
     public TodoApplication()
         : this("Testing")
@@ -44,6 +45,8 @@ public sealed class TodoApplication : WebApplicationFactory<Program>
         {
             _settings[key] = value;
         }
+
+        _sharedUser = new Lazy<Task<TestUser>>(CreateUserAsync);
     }
 
     public string DatabasePath { get; }
@@ -105,6 +108,9 @@ public sealed class TodoApplication : WebApplicationFactory<Program>
         return new TestUser(id, email, token, CreateClientWithToken(token));
     }
 
+    /// <summary>One user per application, for a test class whose tests only need some signed-in user (BCrypt is slow).</summary>
+    public Task<TestUser> GetSharedUserAsync() => _sharedUser.Value;
+
     public HttpClient CreateClientWithToken(string token)
     {
         var client = CreateClient();
@@ -138,6 +144,11 @@ public sealed class TodoApplication : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
+            if (_sharedUser.IsValueCreated && _sharedUser.Value.IsCompletedSuccessfully)
+            {
+                _sharedUser.Value.Result.Dispose();
+            }
+
             SqliteConnection.ClearAllPools();
             foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
             {
