@@ -28,7 +28,10 @@ public sealed class AccountService(
     public async Task<LoginResult> LoginAsync(string email, string password, string? clientAddress, CancellationToken cancellationToken)
     {
         var normalizedEmail = EmailAddress.Normalize(email);
-        if (throttle.GetRetryAfter(normalizedEmail, clientAddress) is TimeSpan wait)
+
+        // The attempt counts as a failure from before the password check (and is taken back if it succeeds):
+        // checking first and counting after the slow hash would let parallel guesses all pass the check.
+        if (throttle.TryBeginAttempt(normalizedEmail, clientAddress) is TimeSpan wait)
         {
             return new LoginResult.Throttled(wait);
         }
@@ -41,10 +44,10 @@ public sealed class AccountService(
 
         if (user is null || !hasher.Verify(password, user.PasswordHash))
         {
-            throttle.RecordFailure(normalizedEmail, clientAddress);
             return new LoginResult.InvalidCredentials();
         }
 
+        throttle.RecordSuccess(normalizedEmail, clientAddress);
         return new LoginResult.Succeeded(tokens.Issue(user));
     }
 

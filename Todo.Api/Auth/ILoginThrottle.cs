@@ -11,4 +11,13 @@ public interface ILoginThrottle
     TimeSpan? GetRetryAfter(string normalizedEmail, string? clientAddress);
 
     void RecordFailure(string normalizedEmail, string? clientAddress);
+
+    /// <summary>
+    /// Atomically: refuses (returning the wait) when over budget, otherwise counts this attempt as a failure in
+    /// advance, so that parallel guesses cannot all pass the check before any of them has been counted.
+    /// </summary>
+    TimeSpan? TryBeginAttempt(string normalizedEmail, string? clientAddress);
+
+    /// <summary>Takes back the failure counted in advance by <see cref="TryBeginAttempt"/> for an attempt that succeeded.</summary>
+    void RecordSuccess(string normalizedEmail, string? clientAddress);
 }

@@ -12,6 +12,7 @@ public sealed class InMemoryLoginThrottle(IOptions<LoginThrottleOptions> options
     private const int PruneThreshold = 10_000;
 
     private readonly ConcurrentDictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
+    private readonly Lock _attemptGate = new();
 
     public TimeSpan? GetRetryAfter(string normalizedEmail, string? clientAddress)
     {
@@ -43,6 +44,30 @@ public sealed class InMemoryLoginThrottle(IOptions<LoginThrottleOptions> options
         }
     }
 
+    public TimeSpan? TryBeginAttempt(string normalizedEmail, string? clientAddress)
+    {
+        lock (_attemptGate)
+        {
+            if (GetRetryAfter(normalizedEmail, clientAddress) is TimeSpan wait)
+            {
+                return wait;
+            }
+
+            RecordFailure(normalizedEmail, clientAddress);
+            return null;
+        }
+    }
+
+    public void RecordSuccess(string normalizedEmail, string? clientAddress)
+    {
+        var now = time.GetUtcNow();
+        Uncount(EmailKey(normalizedEmail), now);
+        if (clientAddress is not null)
+        {
+            Uncount(ClientKey(clientAddress), now);
+        }
+    }
+
     private static string EmailKey(string normalizedEmail) => "email:" + normalizedEmail;
 
     private static string ClientKey(string clientAddress) => "client:" + clientAddress;
@@ -66,6 +91,20 @@ public sealed class InMemoryLoginThrottle(IOptions<LoginThrottleOptions> options
                 ? new FailureWindow(now, 1)
                 : window with { Failures = window.Failures + 1 },
             now);
+
+    private void Uncount(string key, DateTimeOffset now)
+    {
+        while (_windows.TryGetValue(key, out var window) && window.Start + options.Value.Window > now)
+        {
+            var done = window.Failures <= 1
+                ? _windows.TryRemove(KeyValuePair.Create(key, window))
+                : _windows.TryUpdate(key, window with { Failures = window.Failures - 1 }, window);
+            if (done)
+            {
+                return;
+            }
+        }
+    }
 
     private void Prune(DateTimeOffset now)
     {

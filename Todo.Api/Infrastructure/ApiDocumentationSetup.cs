@@ -12,6 +12,7 @@ public static class ApiDocumentationSetup
     public const string BearerSchemeName = "Bearer";
 
     private const string OpenApiRoute = "/openapi/{documentName}.json";
+    private const string OpenApiDocumentPath = "/openapi/v1.json";
     private const string ScalarPrefix = "/scalar";
 
     public static IServiceCollection AddApiDocumentation(this IServiceCollection services)
@@ -28,7 +29,9 @@ public static class ApiDocumentationSetup
 
     public static IEndpointRouteBuilder MapApiDocumentation(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi(OpenApiRoute);
+        // Only the v1 document exists; the {documentName} pattern would answer /openapi/v2.json with a plain-text
+        // 404 of its own instead of the problem details every other unknown route gets.
+        endpoints.MapOpenApi(OpenApiDocumentPath);
 
         // Scalar serves its bundled script (no CDN) under /scalar; /docs answers 200 itself rather than
         // redirecting, and builds its links from PathBase so it also works under an API Gateway stage.

@@ -1,0 +1,73 @@
+using System.Net;
+
+namespace Todo.Tests.Api;
+
+public sealed class ConcurrencyTests(TodoApplication app) : IClassFixture<TodoApplication>
+{
+    [Fact]
+    public async Task Fifty_parallel_creates_by_one_user_all_land_with_distinct_ids()
+    {
+        using var user = await app.CreateUserAsync();
+
+        var responses = await InParallel.RunAsync(50, async index =>
+        {
+            using var response = await user.Client.PostAsync("/todos", Json.Of(new { title = $"parallel {index}" }));
+            return await Json.ReadAsync(response, HttpStatusCode.Created);
+        });
+
+        var ids = responses.Select(todo => todo.GetProperty("id").GetInt32()).ToHashSet();
+        Assert.Equal(50, ids.Count);
+        using var list = await user.Client.GetAsync("/todos?pageSize=100");
+        var page = await Json.ReadAsync(list, HttpStatusCode.OK);
+        Assert.Equal(50, page.GetProperty("totalCount").GetInt32());
+        var listed = page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetInt32()).ToList();
+        Assert.Equal(ids.Order(), listed);
+        Assert.Equal(
+            Enumerable.Range(0, 50).Select(index => $"parallel {index}").Order(StringComparer.Ordinal),
+            page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("title").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Parallel_signups_of_one_email_in_different_cases_create_exactly_one_account()
+    {
+        var email = TodoApplication.NewEmail("Race");
+
+        var responses = await InParallel.RunAsync(8, index =>
+            app.PostSignupAsync(index % 2 == 0 ? email : $" {email.ToUpperInvariant()} ", TodoApplication.DefaultPassword));
+
+        try
+        {
+            Assert.Single(responses, response => response.StatusCode == HttpStatusCode.Created);
+            foreach (var response in responses.Where(response => response.StatusCode != HttpStatusCode.Created))
+            {
+                await Problems.AssertProblemAsync(response, HttpStatusCode.Conflict);
+            }
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Parallel_patches_of_one_todo_leave_it_consistent()
+    {
+        using var user = await app.CreateUserAsync();
+        using var created = await user.Client.PostAsync("/todos", Json.Raw("""{"title":"contended"}"""));
+        var id = (await Json.ReadAsync(created, HttpStatusCode.Created)).GetProperty("id").GetInt32();
+
+        var statuses = await InParallel.RunAsync(20, async index =>
+        {
+            using var response = await user.Client.PatchAsync($"/todos/{id}", Json.Of(new { title = $"writer {index}" }));
+            return response.StatusCode;
+        });
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        using var fetched = await user.Client.GetAsync($"/todos/{id}");
+        var title = (await Json.ReadAsync(fetched, HttpStatusCode.OK)).GetProperty("title").GetString();
+        Assert.Matches("^writer ([0-9]|1[0-9])$", title);
+    }
+}

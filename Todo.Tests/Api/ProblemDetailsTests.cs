@@ -1,0 +1,96 @@
+using System.Net;
+
+namespace Todo.Tests.Api;
+
+/// <summary>Unknown routes and unsupported methods are problem details too, like every other error.</summary>
+public sealed class ProblemDetailsTests(TodoApplication app) : IClassFixture<TodoApplication>
+{
+    [Theory]
+    [InlineData("GET", "/nope")]
+    [InlineData("GET", "/todos/1/extra")]
+    [InlineData("POST", "/auth")]
+    [InlineData("GET", "/auth/logout")]
+    [InlineData("GET", "/openapi/v2.json")]
+    public async Task An_unknown_route_is_404_problem(string method, string path)
+    {
+        using var user = await app.CreateUserAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+
+        using var response = await user.Client.SendAsync(request);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("DELETE", "/todos", "GET,POST")]
+    [InlineData("PUT", "/todos", "GET,POST")]
+    [InlineData("POST", "/todos/1", "DELETE,GET,PATCH,PUT")]
+    [InlineData("PUT", "/auth/login", "POST")]
+    [InlineData("GET", "/auth/login", "POST")]
+    [InlineData("GET", "/auth/signup", "POST")]
+    [InlineData("POST", "/auth/me", "GET")]
+    [InlineData("DELETE", "/auth/me", "GET")]
+    [InlineData("POST", "/health", "GET,HEAD")]
+    public async Task A_method_the_route_does_not_support_is_405_problem_with_Allow(string method, string path, string allowed)
+    {
+        using var user = await app.CreateUserAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = method is "GET" or "DELETE" ? null : Json.Raw("{}"),
+        };
+
+        using var response = await user.Client.SendAsync(request);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(
+            allowed.Split(','),
+            response.Content.Headers.Allow.Select(method => method.ToUpperInvariant()).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/nope")]
+    [InlineData("/todos")]
+    public async Task Errors_are_problem_json_even_when_the_client_accepts_only_html(string path)
+    {
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        using var response = await client.GetAsync(path);
+
+        await Problems.AssertProblemAsync(response, path == "/nope" ? HttpStatusCode.NotFound : HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_405_does_not_need_a_token()
+    {
+        using var client = app.CreateClient();
+
+        using var response = await client.DeleteAsync("/todos");
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task Problem_bodies_carry_the_trace_id_of_the_request_and_distinct_ids_per_request()
+    {
+        using var client = app.CreateClient();
+
+        using var first = await client.GetAsync("/nope");
+        using var second = await client.GetAsync("/nope");
+
+        var firstId = (await Problems.AssertProblemAsync(first, HttpStatusCode.NotFound)).GetProperty("traceId").GetString();
+        var secondId = (await Problems.AssertProblemAsync(second, HttpStatusCode.NotFound)).GetProperty("traceId").GetString();
+        Assert.NotEqual(firstId, secondId);
+    }
+
+    [Fact]
+    public async Task Validation_problems_are_problem_json_with_the_rfc_type()
+    {
+        using var user = await app.CreateUserAsync();
+
+        using var response = await user.Client.PostAsync("/todos", Json.Raw("{}"));
+
+        var problem = await Problems.AssertValidationProblemAsync(response, "title");
+        Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.5.1", problem.GetProperty("type").GetString());
+    }
+}

@@ -1,0 +1,202 @@
+using System.Net;
+using System.Text;
+
+namespace Todo.Tests.Api;
+
+/// <summary>What the API does with bodies that are not the JSON object it expects.</summary>
+public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoApplication>, IAsyncLifetime
+{
+    private const int MaxBodyBytes = 65_536;
+
+    private TestUser? _user;
+    private int _todoId;
+
+    private TestUser User => _user ?? throw new InvalidOperationException("Not initialised.");
+
+    public static TheoryData<string, string> JsonRoutes => new()
+    {
+        { "POST", "/todos" },
+        { "PUT", "/todos/{id}" },
+        { "PATCH", "/todos/{id}" },
+        { "POST", "/auth/signup" },
+        { "POST", "/auth/login" },
+    };
+
+    public async Task InitializeAsync()
+    {
+        _user = await app.GetSharedUserAsync();
+        using var response = await User.Client.PostAsync("/todos", Json.Raw("""{"title":"body target"}"""));
+        _todoId = (await Json.ReadAsync(response, HttpStatusCode.Created)).GetProperty("id").GetInt32();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [MemberData(nameof(JsonRoutes))]
+    public async Task Malformed_json_is_400(string method, string path)
+    {
+        using var response = await SendAsync(method, path, Json.Raw("""{"title": "unterminated"""));
+
+        await AssertValidationProblemAsync(response);
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonRoutes))]
+    public async Task An_empty_body_is_400(string method, string path)
+    {
+        using var response = await SendAsync(method, path, Json.Raw(string.Empty));
+
+        await AssertValidationProblemAsync(response);
+    }
+
+    [Theory]
+    [InlineData("""[{"title":"in an array"}]""")]
+    [InlineData("\"just a string\"")]
+    [InlineData("42")]
+    [InlineData("true")]
+    [InlineData("null")]
+    public async Task Json_that_is_not_an_object_is_400(string json)
+    {
+        foreach (var (method, path) in new[] { ("POST", "/todos"), ("PUT", "/todos/{id}"), ("PATCH", "/todos/{id}"), ("POST", "/auth/signup") })
+        {
+            using var response = await SendAsync(method, path, Json.Raw(json));
+
+            await AssertValidationProblemAsync(response);
+        }
+    }
+
+    [Theory]
+    [InlineData("POST", "/todos", """{"title":"t","completed":"yes"}""", "completed")]
+    [InlineData("POST", "/todos", """{"title":5}""", "title")]
+    [InlineData("POST", "/todos", """{"title":"t","completed":1}""", "completed")]
+    [InlineData("POST", "/todos", """{"title":["a"]}""", "title")]
+    [InlineData("PUT", "/todos/{id}", """{"title":"t","completed":"true"}""", "completed")]
+    [InlineData("PUT", "/todos/{id}", """{"title":{"text":"t"},"completed":true}""", "title")]
+    [InlineData("PATCH", "/todos/{id}", """{"completed":"yes"}""", "completed")]
+    [InlineData("PATCH", "/todos/{id}", """{"title":false}""", "title")]
+    [InlineData("POST", "/auth/signup", """{"email":5,"password":"long enough"}""", "email")]
+    [InlineData("POST", "/auth/login", """{"email":"a@example.com","password":12345678}""", "password")]
+    public async Task A_wrongly_typed_field_is_400_keyed_by_that_field(string method, string path, string json, string field)
+    {
+        using var response = await SendAsync(method, path, Json.Raw(json));
+
+        await Problems.AssertValidationProblemAsync(response, field);
+    }
+
+    [Fact]
+    public async Task A_rejected_body_changes_nothing()
+    {
+        using var response = await SendAsync("PUT", "/todos/{id}", Json.Raw("""{"title":"changed","completed":"yes"}"""));
+        using var fetched = await User.Client.GetAsync($"/todos/{_todoId}");
+
+        await Problems.AssertValidationProblemAsync(response, "completed");
+        Assert.Equal("body target", (await Json.ReadAsync(fetched, HttpStatusCode.OK)).GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonRoutes))]
+    public async Task A_body_that_is_not_json_is_415(string method, string path)
+    {
+        foreach (var content in new HttpContent[]
+        {
+            new StringContent("""{"title":"t","completed":true}""", Encoding.UTF8, "text/plain"),
+            new StringContent("<todo><title>t</title></todo>", Encoding.UTF8, "application/xml"),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["title"] = "t" }),
+        })
+        {
+            using (content)
+            {
+                using var response = await SendAsync(method, path, content);
+
+                await Problems.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonRoutes))]
+    public async Task A_body_without_content_type_is_415(string method, string path)
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"title":"t","completed":true}"""));
+        Assert.Null(content.Headers.ContentType);
+
+        using var response = await SendAsync(method, path, content);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task Json_with_a_charset_is_accepted()
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"title":"charset"}"""));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-8");
+
+        using var response = await User.Client.PostAsync("/todos", content);
+
+        await Json.ReadAsync(response, HttpStatusCode.Created);
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonRoutes))]
+    public async Task A_body_over_64_KiB_with_content_length_is_413(string method, string path)
+    {
+        using var content = new ByteArrayContent(PaddedJson(MaxBodyBytes + 1));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        Assert.Equal(MaxBodyBytes + 1, content.Headers.ContentLength);
+
+        using var response = await SendAsync(method, path, content);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Theory]
+    [MemberData(nameof(JsonRoutes))]
+    public async Task A_chunked_body_over_64_KiB_is_413(string method, string path)
+    {
+        using var content = new ChunkedContent(PaddedJson(MaxBodyBytes + 1), "application/json");
+        Assert.Null(content.Headers.ContentLength);
+
+        using var response = await SendAsync(method, path, content);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task A_body_of_exactly_64_KiB_is_accepted_with_content_length_and_chunked()
+    {
+        using var sized = new ByteArrayContent(PaddedJson(MaxBodyBytes));
+        sized.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var chunked = new ChunkedContent(PaddedJson(MaxBodyBytes), "application/json");
+
+        using var sizedResponse = await User.Client.PostAsync("/todos", sized);
+        using var chunkedResponse = await User.Client.PostAsync("/todos", chunked);
+
+        Assert.Equal("padded", (await Json.ReadAsync(sizedResponse, HttpStatusCode.Created)).GetProperty("title").GetString());
+        Assert.Equal("padded", (await Json.ReadAsync(chunkedResponse, HttpStatusCode.Created)).GetProperty("title").GetString());
+    }
+
+    /// <summary>A valid todo body of exactly <paramref name="size"/> bytes: the title padded with spaces (trimmed away).</summary>
+    private static byte[] PaddedJson(int size)
+    {
+        const string Head = "{\"title\":\"padded";
+        const string Tail = "\",\"completed\":true,\"email\":\"big@example.com\",\"password\":\"long enough password\"}";
+        var bytes = Encoding.UTF8.GetBytes(Head + new string(' ', size - Head.Length - Tail.Length) + Tail);
+        Assert.Equal(size, bytes.Length);
+        return bytes;
+    }
+
+    private static async Task AssertValidationProblemAsync(HttpResponseMessage response)
+    {
+        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.NotEmpty(problem.GetProperty("errors").EnumerateObject());
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(string method, string path, HttpContent content)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{id}", _todoId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
+        {
+            Content = content,
+        };
+        return await User.Client.SendAsync(request);
+    }
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Todo.Tests.Api;
+
+/// <summary>What the service insists on before it takes requests: a signing key outside Development, and its schema.</summary>
+[Collection(nameof(StartupTests))]
+public sealed class StartupTests
+{
+    // WebApplicationFactory cannot show this failure: Main catches it to print one plain sentence, and the factory
+    // then meets a disposed host. So these start the real composition root (on the test server) themselves.
+    [Fact]
+    public async Task Startup_outside_development_without_a_signing_key_fails_naming_Jwt_SigningKey()
+    {
+        await using var app = CreateApplication("Production", signingKey: null);
+
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Jwt:SigningKey", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("missing", exception.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("Production", "too-short")]
+    [InlineData("Production", "0123456789abcdef0123456789abcde")] // 31 bytes
+    [InlineData("Staging", "   ")]
+    [InlineData("Testing", "short")]
+    public async Task Startup_outside_development_with_a_key_under_256_bits_fails_naming_Jwt_SigningKey(string environment, string key)
+    {
+        await using var app = CreateApplication(environment, key);
+
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Jwt:SigningKey", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Main_outside_development_with_a_short_key_exits_1_and_says_why_on_stderr()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"todo-api-tests-{Guid.NewGuid():N}.db");
+        using var stderr = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(stderr);
+        try
+        {
+            var exitCode = await Program.Main(
+            [
+                "--environment=Production",
+                "--urls=http://127.0.0.1:0",
+                $"--ConnectionStrings:Todo=Data Source={database}",
+                "--Jwt:SigningKey=short",
+            ]).WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(1, exitCode);
+        }
+        finally
+        {
+            Console.SetError(original);
+            SqliteConnection.ClearAllPools();
+            File.Delete(database);
+        }
+
+        Assert.Contains("Jwt:SigningKey", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_in_production_with_a_256_bit_key_serves_signup_login_and_me()
+    {
+        const string key = "0123456789abcdef0123456789abcdef"; // 32 bytes
+        using var app = TodoApplication.Create("Production", new Dictionary<string, string?> { ["Jwt:SigningKey"] = key });
+
+        await AssertAccountsWorkAsync(app);
+    }
+
+    [Fact]
+    public async Task Startup_in_development_needs_no_signing_key()
+    {
+        using var app = TodoApplication.Create("Development", new Dictionary<string, string?> { ["Jwt:SigningKey"] = null });
+
+        await AssertAccountsWorkAsync(app);
+    }
+
+    [Fact]
+    public async Task Startup_applies_the_migrations_to_a_fresh_database()
+    {
+        using var app = new TodoApplication();
+        Assert.False(File.Exists(app.DatabasePath));
+
+        using var client = app.CreateClient();
+
+        var tables = await TablesAsync(app.DatabasePath);
+        Assert.Contains("Users", tables);
+        Assert.Contains("Todos", tables);
+        Assert.Contains("__EFMigrationsHistory", tables);
+        Assert.True(await ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM __EFMigrationsHistory") > 0);
+        using var health = await client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task Startup_with_MigrateOnStartup_false_leaves_a_fresh_database_unmigrated()
+    {
+        using var app = TodoApplication.Create("Testing", new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" });
+
+        using var client = app.CreateClient();
+
+        var tables = await TablesAsync(app.DatabasePath);
+        Assert.DoesNotContain("Users", tables);
+        Assert.DoesNotContain("Todos", tables);
+        Assert.DoesNotContain("__EFMigrationsHistory", tables);
+        using var health = await client.GetAsync("/health");
+        await Problems.AssertProblemAsync(health, HttpStatusCode.ServiceUnavailable);
+    }
+
+    [Fact]
+    public async Task A_second_start_over_an_existing_database_keeps_its_data()
+    {
+        using var first = new TodoApplication();
+        var email = TodoApplication.NewEmail();
+        var id = await first.SignUpAsync(email);
+        using var second = TodoApplication.Create("Testing", new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Todo"] = $"Data Source={first.DatabasePath}",
+        });
+
+        using var client = second.CreateClientWithToken(await second.LogInAsync(email));
+        using var me = await client.GetAsync("/auth/me");
+
+        Assert.Equal(id, (await Json.ReadAsync(me, HttpStatusCode.OK)).GetProperty("id").GetInt32());
+    }
+
+    private static async Task AssertAccountsWorkAsync(TodoApplication app)
+    {
+        var email = TodoApplication.NewEmail();
+        var id = await app.SignUpAsync(email);
+        using var client = app.CreateClientWithToken(await app.LogInAsync(email));
+
+        using var me = await client.GetAsync("/auth/me");
+
+        Assert.Equal(id, (await Json.ReadAsync(me, HttpStatusCode.OK)).GetProperty("id").GetInt32());
+    }
+
+    private static WebApplication CreateApplication(string environment, string? signingKey)
+    {
+        var args = new List<string>
+        {
+            $"--environment={environment}",
+            $"--ConnectionStrings:Todo=Data Source={Path.Combine(Path.GetTempPath(), $"todo-api-tests-{Guid.NewGuid():N}.db")}",
+            "--Database:MigrateOnStartup=false",
+        };
+        if (signingKey is not null)
+        {
+            args.Add($"--Jwt:SigningKey={signingKey}");
+        }
+
+        return Program.CreateApplication([.. args], builder => builder.WebHost.UseTestServer());
+    }
+
+    private static async Task<List<string>> TablesAsync(string path)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
+    }
+
+    private static async Task<T> ScalarAsync<T>(string path, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}

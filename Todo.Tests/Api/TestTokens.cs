@@ -1,0 +1,59 @@
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Todo.Tests.Api;
+
+/// <summary>Mints JWTs the way an attacker or a misconfigured issuer might: any claims, key, algorithm or lifetime.</summary>
+public static class TestTokens
+{
+    private static readonly JsonWebTokenHandler Handler = new() { SetDefaultTimesOnTokenCreation = false };
+
+    public static string Create(
+        string? subject,
+        string key = TodoApplication.SigningKey,
+        string algorithm = SecurityAlgorithms.HmacSha256,
+        string issuer = TodoApplication.Issuer,
+        string audience = TodoApplication.Audience,
+        DateTime? issuedAt = null,
+        DateTime? expires = null,
+        bool withSignature = true,
+        bool withExpiry = true)
+    {
+        var now = issuedAt ?? DateTime.UtcNow;
+        var claims = new Dictionary<string, object>
+        {
+            [JwtRegisteredClaimNames.Email] = "someone@example.com",
+            [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+        };
+        if (subject is not null)
+        {
+            claims[JwtRegisteredClaimNames.Sub] = subject;
+        }
+
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = withExpiry ? expires ?? now.AddHours(1) : null,
+            Claims = claims,
+            SigningCredentials = withSignature
+                ? new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), algorithm)
+                : null,
+        };
+        return Handler.CreateToken(descriptor);
+    }
+
+    /// <summary>Replaces one claim in the payload of a signed token and keeps the original signature.</summary>
+    public static string TamperPayload(string token, string claim, object value)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        var parts = token.Split('.');
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!.AsObject();
+        payload[claim] = System.Text.Json.Nodes.JsonValue.Create(value);
+        parts[1] = Base64UrlEncoder.Encode(payload.ToJsonString());
+        return string.Join('.', parts);
+    }
+}

@@ -1,0 +1,373 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+namespace Todo.Tests.Api;
+
+public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoApplication>
+{
+    [Fact]
+    public async Task Create_returns_201_with_a_location_and_the_todo()
+    {
+        using var user = await app.CreateUserAsync();
+        var before = DateTime.UtcNow.AddSeconds(-1);
+
+        using var response = await user.Client.PostAsync("/todos", Json.Raw("""{"title":"Buy milk"}"""));
+
+        var todo = await Json.ReadAsync(response, HttpStatusCode.Created);
+        Assert.Equal(["completed", "createdAt", "id", "title", "updatedAt"], Json.PropertyNames(todo));
+        var id = todo.GetProperty("id").GetInt32();
+        Assert.True(id > 0);
+        Assert.Equal("Buy milk", todo.GetProperty("title").GetString());
+        Assert.False(todo.GetProperty("completed").GetBoolean());
+        var createdAt = UtcTimestamp(todo, "createdAt");
+        Assert.InRange(createdAt, before, DateTime.UtcNow.AddSeconds(1));
+        Assert.Equal(createdAt, UtcTimestamp(todo, "updatedAt"));
+
+        var location = response.Headers.Location;
+        Assert.NotNull(location);
+        Assert.Equal($"/todos/{id}", location.OriginalString);
+        using var fetched = await user.Client.GetAsync(location);
+        Assert.Equal(todo.GetRawText(), (await Json.ReadAsync(fetched, HttpStatusCode.OK)).GetRawText());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Create_takes_completed_when_given(bool completed)
+    {
+        using var user = await app.CreateUserAsync();
+
+        using var response = await user.Client.PostAsync("/todos", Json.Of(new { title = "t", completed }));
+
+        Assert.Equal(completed, (await Json.ReadAsync(response, HttpStatusCode.Created)).GetProperty("completed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Create_trims_the_title()
+    {
+        using var user = await app.CreateUserAsync();
+
+        using var response = await user.Client.PostAsync("/todos", Json.Of(new { title = " \t Buy milk \n " }));
+
+        Assert.Equal("Buy milk", (await Json.ReadAsync(response, HttpStatusCode.Created)).GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [InlineData("🎉 Party 👩‍👩‍👧‍👦 🏳️‍🌈")]
+    [InlineData("買い物リスト 中文 한국어")]
+    [InlineData("שלום עולם مرحبا بالعالم")]
+    [InlineData("Cafe\u0301 vs Café")]
+    [InlineData("quotes \" and \\ backslash <script>&amp;</script>")]
+    public async Task Create_keeps_any_unicode_title_exactly_as_sent(string title)
+    {
+        using var user = await app.CreateUserAsync();
+
+        using var created = await user.Client.PostAsync("/todos", Json.Of(new { title }));
+        var todo = await Json.ReadAsync(created, HttpStatusCode.Created);
+        using var fetched = await user.Client.GetAsync($"/todos/{todo.GetProperty("id").GetInt32()}");
+
+        Assert.Equal(title, todo.GetProperty("title").GetString());
+        Assert.Equal(title, (await Json.ReadAsync(fetched, HttpStatusCode.OK)).GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [InlineData("x", 200)]
+    [InlineData("😀", 200)]
+    public async Task Create_accepts_a_title_of_200_characters(string character, int count)
+    {
+        using var user = await app.CreateUserAsync();
+        var title = string.Concat(Enumerable.Repeat(character, count));
+
+        using var response = await user.Client.PostAsync("/todos", Json.Of(new { title = $"  {title}  " }));
+
+        Assert.Equal(title, (await Json.ReadAsync(response, HttpStatusCode.Created)).GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [InlineData("""{"title":""}""")]
+    [InlineData("""{"title":"   \t\n "}""")]
+    [InlineData("""{"title":null}""")]
+    [InlineData("""{"completed":true}""")]
+    [InlineData("{}")]
+    public async Task Create_without_a_title_is_400_keyed_title(string json)
+    {
+        using var user = await app.CreateUserAsync();
+
+        using var response = await user.Client.PostAsync("/todos", Json.Raw(json));
+
+        await Problems.AssertValidationProblemAsync(response, "title");
+        await AssertTodoCountAsync(user, 0);
+    }
+
+    [Theory]
+    [InlineData("x")]
+    [InlineData("😀")]
+    public async Task Create_with_a_title_of_201_characters_is_400_keyed_title(string character)
+    {
+        using var user = await app.CreateUserAsync();
+
+        using var response = await user.Client.PostAsync("/todos", Json.Of(new { title = string.Concat(Enumerable.Repeat(character, 201)) }));
+
+        await Problems.AssertValidationProblemAsync(response, "title");
+    }
+
+    [Fact]
+    public async Task Create_ignores_id_owner_and_timestamps_in_the_body()
+    {
+        using var owner = await app.CreateUserAsync();
+        using var other = await app.CreateUserAsync();
+        var json = $$"""
+            {"title":"mine","id":424242,"ownerId":{{other.Id}},"owner":{{other.Id}},"userId":{{other.Id}},
+             "createdAt":"2000-01-01T00:00:00Z","updatedAt":"2000-01-01T00:00:00Z"}
+            """;
+
+        using var response = await owner.Client.PostAsync("/todos", Json.Raw(json));
+
+        var todo = await Json.ReadAsync(response, HttpStatusCode.Created);
+        var id = todo.GetProperty("id").GetInt32();
+        Assert.NotEqual(424242, id);
+        Assert.True(UtcTimestamp(todo, "createdAt").Year > 2000);
+        Assert.True(UtcTimestamp(todo, "updatedAt").Year > 2000);
+        using var asOwner = await owner.Client.GetAsync($"/todos/{id}");
+        using var asOther = await other.Client.GetAsync($"/todos/{id}");
+        await Json.ReadAsync(asOwner, HttpStatusCode.OK);
+        await Problems.AssertProblemAsync(asOther, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Get_returns_the_todo()
+    {
+        using var user = await app.CreateUserAsync();
+        var created = await CreateAsync(user, "read me", completed: true);
+
+        using var response = await user.Client.GetAsync($"/todos/{created.GetProperty("id").GetInt32()}");
+
+        Assert.Equal(created.GetRawText(), (await Json.ReadAsync(response, HttpStatusCode.OK)).GetRawText());
+    }
+
+    [Fact]
+    public async Task Get_of_another_users_todo_is_404_not_403()
+    {
+        using var owner = await app.CreateUserAsync();
+        using var other = await app.CreateUserAsync();
+        var id = (await CreateAsync(owner, "private")).GetProperty("id").GetInt32();
+
+        using var response = await other.Client.GetAsync($"/todos/{id}");
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("GET", "0")]
+    [InlineData("GET", "-1")]
+    [InlineData("GET", "abc")]
+    [InlineData("GET", "99999999999")]
+    [InlineData("GET", "1.5")]
+    [InlineData("GET", "2147483647")]
+    [InlineData("PUT", "0")]
+    [InlineData("PUT", "abc")]
+    [InlineData("PATCH", "-1")]
+    [InlineData("PATCH", "99999999999")]
+    [InlineData("DELETE", "0")]
+    [InlineData("DELETE", "abc")]
+    public async Task An_id_that_is_not_a_positive_integer_or_unknown_is_404_problem(string method, string id)
+    {
+        using var user = await app.CreateUserAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"/todos/{id}");
+        if (method is "PUT" or "PATCH")
+        {
+            request.Content = Json.Raw("""{"title":"t","completed":true}""");
+        }
+
+        using var response = await user.Client.SendAsync(request);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Put_replaces_title_and_completed()
+    {
+        using var user = await app.CreateUserAsync();
+        var created = await CreateAsync(user, "old", completed: false);
+        var id = created.GetProperty("id").GetInt32();
+
+        using var response = await user.Client.PutAsync($"/todos/{id}", Json.Raw("""{"title":"  new  ","completed":true,"id":999}"""));
+
+        var replaced = await Json.ReadAsync(response, HttpStatusCode.OK);
+        Assert.Equal(id, replaced.GetProperty("id").GetInt32());
+        Assert.Equal("new", replaced.GetProperty("title").GetString());
+        Assert.True(replaced.GetProperty("completed").GetBoolean());
+        Assert.Equal(UtcTimestamp(created, "createdAt"), UtcTimestamp(replaced, "createdAt"));
+        Assert.True(UtcTimestamp(replaced, "updatedAt") > UtcTimestamp(created, "updatedAt"));
+        Assert.Equal(replaced.GetRawText(), (await GetAsync(user, id)).GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"title":"only a title"}""", "completed")]
+    [InlineData("""{"title":"null completed","completed":null}""", "completed")]
+    [InlineData("""{"completed":true}""", "title")]
+    [InlineData("""{"title":"  ","completed":true}""", "title")]
+    [InlineData("{}", "title|completed")]
+    public async Task Put_without_title_or_completed_is_400_and_changes_nothing(string json, string fields)
+    {
+        using var user = await app.CreateUserAsync();
+        var created = await CreateAsync(user, "keep me", completed: true);
+        var id = created.GetProperty("id").GetInt32();
+
+        using var response = await user.Client.PutAsync($"/todos/{id}", Json.Raw(json));
+
+        await Problems.AssertValidationProblemAsync(response, fields.Split('|'));
+        Assert.Equal(created.GetRawText(), (await GetAsync(user, id)).GetRawText());
+    }
+
+    [Fact]
+    public async Task Patch_with_only_completed_leaves_the_title_unchanged()
+    {
+        using var user = await app.CreateUserAsync();
+        var created = await CreateAsync(user, "Title stays", completed: false);
+        var id = created.GetProperty("id").GetInt32();
+
+        using var response = await user.Client.PatchAsync($"/todos/{id}", Json.Raw("""{"completed":true}"""));
+
+        var patched = await Json.ReadAsync(response, HttpStatusCode.OK);
+        Assert.Equal("Title stays", patched.GetProperty("title").GetString());
+        Assert.True(patched.GetProperty("completed").GetBoolean());
+        Assert.Equal(patched.GetRawText(), (await GetAsync(user, id)).GetRawText());
+    }
+
+    [Fact]
+    public async Task Patch_with_only_title_leaves_completed_unchanged_and_trims()
+    {
+        using var user = await app.CreateUserAsync();
+        var created = await CreateAsync(user, "old", completed: true);
+        var id = created.GetProperty("id").GetInt32();
+
+        using var response = await user.Client.PatchAsync($"/todos/{id}", Json.Raw("""{"title":"  renamed  "}"""));
+
+        var patched = await Json.ReadAsync(response, HttpStatusCode.OK);
+        Assert.Equal("renamed", patched.GetProperty("title").GetString());
+        Assert.True(patched.GetProperty("completed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Patch_with_an_empty_object_changes_no_field()
+    {
+        using var user = await app.CreateUserAsync();
+        var created = await CreateAsync(user, "same", completed: true);
+        var id = created.GetProperty("id").GetInt32();
+
+        using var response = await user.Client.PatchAsync($"/todos/{id}", Json.Raw("{}"));
+
+        var patched = await Json.ReadAsync(response, HttpStatusCode.OK);
+        Assert.Equal("same", patched.GetProperty("title").GetString());
+        Assert.True(patched.GetProperty("completed").GetBoolean());
+        Assert.Equal(UtcTimestamp(created, "createdAt"), UtcTimestamp(patched, "createdAt"));
+    }
+
+    [Fact]
+    public async Task Patch_changes_updatedAt_and_not_createdAt()
+    {
+        using var user = await app.CreateUserAsync();
+        var created = await CreateAsync(user, "timestamps");
+        var id = created.GetProperty("id").GetInt32();
+
+        using var response = await user.Client.PatchAsync($"/todos/{id}", Json.Raw("""{"completed":true}"""));
+
+        var patched = await Json.ReadAsync(response, HttpStatusCode.OK);
+        Assert.Equal(UtcTimestamp(created, "createdAt"), UtcTimestamp(patched, "createdAt"));
+        Assert.True(UtcTimestamp(patched, "updatedAt") > UtcTimestamp(created, "updatedAt"));
+        var stored = await GetAsync(user, id);
+        Assert.Equal(UtcTimestamp(patched, "updatedAt"), UtcTimestamp(stored, "updatedAt"));
+    }
+
+    [Theory]
+    [InlineData("""{"title":null}""", "title")]
+    [InlineData("""{"completed":null}""", "completed")]
+    [InlineData("""{"title":"","completed":true}""", "title")]
+    [InlineData("""{"title":"   "}""", "title")]
+    public async Task Patch_with_an_explicit_null_or_empty_title_is_400_and_changes_nothing(string json, string field)
+    {
+        using var user = await app.CreateUserAsync();
+        var created = await CreateAsync(user, "untouched", completed: false);
+        var id = created.GetProperty("id").GetInt32();
+
+        using var response = await user.Client.PatchAsync($"/todos/{id}", Json.Raw(json));
+
+        await Problems.AssertValidationProblemAsync(response, field);
+        Assert.Equal(created.GetRawText(), (await GetAsync(user, id)).GetRawText());
+    }
+
+    [Fact]
+    public async Task Patch_with_a_title_of_201_characters_is_400()
+    {
+        using var user = await app.CreateUserAsync();
+        var id = (await CreateAsync(user, "short")).GetProperty("id").GetInt32();
+
+        using var response = await user.Client.PatchAsync($"/todos/{id}", Json.Of(new { title = new string('x', 201) }));
+
+        await Problems.AssertValidationProblemAsync(response, "title");
+    }
+
+    [Fact]
+    public async Task Delete_is_204_and_then_the_todo_is_gone()
+    {
+        using var user = await app.CreateUserAsync();
+        var id = (await CreateAsync(user, "delete me")).GetProperty("id").GetInt32();
+
+        using var deleted = await user.Client.DeleteAsync($"/todos/{id}");
+        using var fetched = await user.Client.GetAsync($"/todos/{id}");
+        using var deletedAgain = await user.Client.DeleteAsync($"/todos/{id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Empty(await deleted.Content.ReadAsByteArrayAsync());
+        await Problems.AssertProblemAsync(fetched, HttpStatusCode.NotFound);
+        await Problems.AssertProblemAsync(deletedAgain, HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("PUT", """{"title":"hijacked","completed":true}""")]
+    [InlineData("PATCH", """{"title":"hijacked"}""")]
+    [InlineData("DELETE", null)]
+    public async Task Another_users_todo_cannot_be_changed_or_deleted_and_stays_unchanged(string method, string? json)
+    {
+        using var owner = await app.CreateUserAsync();
+        using var intruder = await app.CreateUserAsync();
+        var created = await CreateAsync(owner, "mine", completed: false);
+        var id = created.GetProperty("id").GetInt32();
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"/todos/{id}")
+        {
+            Content = json is null ? null : Json.Raw(json),
+        };
+
+        using var response = await intruder.Client.SendAsync(request);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Equal(created.GetRawText(), (await GetAsync(owner, id)).GetRawText());
+    }
+
+    private static DateTime UtcTimestamp(JsonElement todo, string name)
+    {
+        var text = todo.GetProperty(name).GetString()!;
+        Assert.EndsWith("Z", text, StringComparison.Ordinal);
+        return DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+    }
+
+    private static async Task<JsonElement> CreateAsync(TestUser user, string title, bool completed = false)
+    {
+        using var response = await user.Client.PostAsync("/todos", Json.Of(new { title, completed }));
+        return await Json.ReadAsync(response, HttpStatusCode.Created);
+    }
+
+    private static async Task<JsonElement> GetAsync(TestUser user, int id)
+    {
+        using var response = await user.Client.GetAsync($"/todos/{id}");
+        return await Json.ReadAsync(response, HttpStatusCode.OK);
+    }
+
+    private static async Task AssertTodoCountAsync(TestUser user, int expected)
+    {
+        using var response = await user.Client.GetAsync("/todos");
+        Assert.Equal(expected, (await Json.ReadAsync(response, HttpStatusCode.OK)).GetProperty("totalCount").GetInt32());
+    }
+}

@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Todo.Tests.Api;
+
+/// <summary>Every protected route refuses what is not a valid, unexpired token of ours for an existing user.</summary>
+public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplication>
+{
+    public static TheoryData<string, string> ProtectedRoutes => new()
+    {
+        { "GET", "/auth/me" },
+        { "GET", "/todos" },
+        { "POST", "/todos" },
+        { "GET", "/todos/1" },
+        { "PUT", "/todos/1" },
+        { "PATCH", "/todos/1" },
+        { "DELETE", "/todos/1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ProtectedRoutes))]
+    public async Task Every_protected_route_without_a_token_is_401_with_a_bearer_challenge(string method, string path)
+    {
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method is "POST" or "PUT" or "PATCH")
+        {
+            request.Content = Json.Raw("""{"title":"t","completed":false}""");
+        }
+
+        using var response = await client.SendAsync(request);
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_minted_with_the_right_key_issuer_and_audience_is_accepted()
+    {
+        // The control for every rejection below: the minting itself is sound.
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id)));
+
+        await Json.ReadAsync(response, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_401()
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var issued = DateTime.UtcNow.AddHours(-2);
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), issuedAt: issued, expires: issued.AddHours(1)));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_without_an_expiry_is_401()
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), withExpiry: false));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_whose_payload_was_tampered_with_is_401()
+    {
+        using var victim = await app.CreateUserAsync();
+        using var attacker = await app.CreateUserAsync();
+        var forged = TestTokens.TamperPayload(attacker.AccessToken, "sub", Subject(victim.Id));
+
+        using var response = await SendMeAsync(forged);
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_with_a_tampered_signature_is_401()
+    {
+        using var user = await app.CreateUserAsync();
+        var token = user.AccessToken;
+        var last = token[^2] == 'A' ? 'B' : 'A';
+        var tampered = string.Concat(token.AsSpan(0, token.Length - 2), last.ToString(), token[^1].ToString());
+
+        using var response = await SendMeAsync(tampered);
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_another_key_is_401()
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), key: "an-attackers-own-key-of-at-least-32-bytes!"));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_with_alg_none_is_401()
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var unsigned = TestTokens.Create(Subject(id), withSignature: false);
+        Assert.Contains("\"alg\":\"none\"", Base64UrlEncoder.Decode(unsigned.Split('.')[0]), StringComparison.Ordinal);
+
+        using var response = await SendMeAsync(unsigned);
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_the_right_key_but_another_algorithm_is_401()
+    {
+        // Only HS256 is configured; a token must not choose its own algorithm.
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var key = TodoApplication.SigningKey + TodoApplication.SigningKey; // HS512 wants 64 bytes
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), key: key, algorithm: SecurityAlgorithms.HmacSha512));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_from_another_issuer_is_401()
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), issuer: "someone-else"));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_for_another_audience_is_401()
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), audience: "another-api"));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Theory]
+    [InlineData("999999999")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("not-a-number")]
+    [InlineData(null)]
+    public async Task A_well_signed_token_for_a_user_that_does_not_exist_is_401(string? subject)
+    {
+        using var response = await SendMeAsync(TestTokens.Create(subject));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_well_signed_token_for_a_user_that_does_not_exist_cannot_create_todos()
+    {
+        using var client = app.CreateClientWithToken(TestTokens.Create("999999999"));
+
+        using var response = await client.PostAsync("/todos", Json.Raw("""{"title":"ghost"}"""));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Theory]
+    [InlineData("Bearer", "not.a.jwt")]
+    [InlineData("Bearer", "garbage")]
+    [InlineData("Basic", "dXNlcjpwYXNz")]
+    public async Task A_malformed_authorization_header_is_401(string scheme, string parameter)
+    {
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(scheme, parameter);
+
+        using var response = await client.GetAsync("/todos");
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_the_api_issued_works_on_the_todo_routes()
+    {
+        using var user = await app.CreateUserAsync();
+
+        using var response = await user.Client.GetAsync("/todos");
+
+        await Json.ReadAsync(response, HttpStatusCode.OK);
+    }
+
+    private static string Subject(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private async Task<HttpResponseMessage> SendMeAsync(string token)
+    {
+        using var client = app.CreateClientWithToken(token);
+        return await client.GetAsync("/auth/me");
+    }
+}
