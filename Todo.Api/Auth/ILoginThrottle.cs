@@ -7,14 +7,10 @@ namespace Todo.Api.Auth;
 /// </summary>
 public interface ILoginThrottle
 {
-    /// <summary>How long until logins for this email / client are allowed again, or null when they are.</summary>
-    TimeSpan? GetRetryAfter(string normalizedEmail, string? clientAddress);
-
-    void RecordFailure(string normalizedEmail, string? clientAddress);
-
     /// <summary>
-    /// Atomically: refuses (returning the wait) when over budget, otherwise counts this attempt as a failure in
-    /// advance, so that parallel guesses cannot all pass the check before any of them has been counted.
+    /// Atomically: refuses (returning how long to wait) when the email or the client is over budget, otherwise
+    /// counts this attempt as a failure in advance, so that parallel guesses cannot all pass the check before
+    /// any of them has been counted.
     /// </summary>
     TimeSpan? TryBeginAttempt(string normalizedEmail, string? clientAddress);
 

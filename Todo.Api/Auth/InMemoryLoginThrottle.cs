@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 
 namespace Todo.Api.Auth;
@@ -6,54 +5,41 @@ namespace Todo.Api.Auth;
 /// <summary>
 /// A fixed window per key, starting at its first failure, held in this process's memory: enough for one
 /// Kestrel process or one Lambda execution environment. Several instances would need a shared store.
+/// One lock guards the counts: the work under it is a few dictionary operations, next to a BCrypt hash per login.
 /// </summary>
 public sealed class InMemoryLoginThrottle(IOptions<LoginThrottleOptions> options, TimeProvider time) : ILoginThrottle
 {
     private const int PruneThreshold = 10_000;
 
-    private readonly ConcurrentDictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
-    private readonly Lock _attemptGate = new();
-
-    public TimeSpan? GetRetryAfter(string normalizedEmail, string? clientAddress)
-    {
-        var now = time.GetUtcNow();
-        var limits = options.Value;
-        var emailWait = WaitFor(EmailKey(normalizedEmail), limits.MaxFailuresPerEmail, now);
-        var clientWait = clientAddress is null ? null : WaitFor(ClientKey(clientAddress), limits.MaxFailuresPerClient, now);
-        return (emailWait, clientWait) switch
-        {
-            (null, null) => null,
-            (TimeSpan email, null) => email,
-            (null, TimeSpan client) => client,
-            (TimeSpan email, TimeSpan client) => email > client ? email : client,
-        };
-    }
-
-    public void RecordFailure(string normalizedEmail, string? clientAddress)
-    {
-        var now = time.GetUtcNow();
-        Count(EmailKey(normalizedEmail), now);
-        if (clientAddress is not null)
-        {
-            Count(ClientKey(clientAddress), now);
-        }
-
-        if (_windows.Count > PruneThreshold)
-        {
-            Prune(now);
-        }
-    }
+    private readonly Dictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     public TimeSpan? TryBeginAttempt(string normalizedEmail, string? clientAddress)
     {
-        lock (_attemptGate)
+        var now = time.GetUtcNow();
+        var limits = options.Value;
+        var emailKey = EmailKey(normalizedEmail);
+        var clientKey = clientAddress is null ? null : ClientKey(clientAddress);
+        lock (_gate)
         {
-            if (GetRetryAfter(normalizedEmail, clientAddress) is TimeSpan wait)
+            var emailWait = WaitFor(emailKey, limits.MaxFailuresPerEmail, now);
+            var clientWait = clientKey is null ? null : WaitFor(clientKey, limits.MaxFailuresPerClient, now);
+            if (emailWait is not null || clientWait is not null)
             {
-                return wait;
+                return Max(emailWait, clientWait);
             }
 
-            RecordFailure(normalizedEmail, clientAddress);
+            if (_windows.Count > PruneThreshold)
+            {
+                Prune(now);
+            }
+
+            Count(emailKey, now);
+            if (clientKey is not null)
+            {
+                Count(clientKey, now);
+            }
+
             return null;
         }
     }
@@ -61,10 +47,13 @@ public sealed class InMemoryLoginThrottle(IOptions<LoginThrottleOptions> options
     public void RecordSuccess(string normalizedEmail, string? clientAddress)
     {
         var now = time.GetUtcNow();
-        Uncount(EmailKey(normalizedEmail), now);
-        if (clientAddress is not null)
+        lock (_gate)
         {
-            Uncount(ClientKey(clientAddress), now);
+            Uncount(EmailKey(normalizedEmail), now);
+            if (clientAddress is not null)
+            {
+                Uncount(ClientKey(clientAddress), now);
+            }
         }
     }
 
@@ -72,36 +61,32 @@ public sealed class InMemoryLoginThrottle(IOptions<LoginThrottleOptions> options
 
     private static string ClientKey(string clientAddress) => "client:" + clientAddress;
 
-    private TimeSpan? WaitFor(string key, int limit, DateTimeOffset now)
-    {
-        if (!_windows.TryGetValue(key, out var window))
-        {
-            return null;
-        }
+    private static TimeSpan? Max(TimeSpan? first, TimeSpan? second) =>
+        first is null ? second : second is null ? first : (first > second ? first : second);
 
-        var ends = window.Start + options.Value.Window;
-        return window.Failures >= limit && ends > now ? ends - now : null;
-    }
+    private bool IsOpen(FailureWindow window, DateTimeOffset now) => window.Start + options.Value.Window > now;
+
+    private TimeSpan? WaitFor(string key, int limit, DateTimeOffset now) =>
+        _windows.TryGetValue(key, out var window) && window.Failures >= limit && IsOpen(window, now)
+            ? window.Start + options.Value.Window - now
+            : null;
 
     private void Count(string key, DateTimeOffset now) =>
-        _windows.AddOrUpdate(
-            key,
-            static (_, now) => new FailureWindow(now, 1),
-            (_, window, now) => window.Start + options.Value.Window <= now
-                ? new FailureWindow(now, 1)
-                : window with { Failures = window.Failures + 1 },
-            now);
+        _windows[key] = _windows.TryGetValue(key, out var window) && IsOpen(window, now)
+            ? window with { Failures = window.Failures + 1 }
+            : new FailureWindow(now, 1);
 
     private void Uncount(string key, DateTimeOffset now)
     {
-        while (_windows.TryGetValue(key, out var window) && window.Start + options.Value.Window > now)
+        if (_windows.TryGetValue(key, out var window) && IsOpen(window, now))
         {
-            var done = window.Failures <= 1
-                ? _windows.TryRemove(KeyValuePair.Create(key, window))
-                : _windows.TryUpdate(key, window with { Failures = window.Failures - 1 }, window);
-            if (done)
+            if (window.Failures <= 1)
             {
-                return;
+                _windows.Remove(key);
+            }
+            else
+            {
+                _windows[key] = window with { Failures = window.Failures - 1 };
             }
         }
     }
@@ -110,9 +95,9 @@ public sealed class InMemoryLoginThrottle(IOptions<LoginThrottleOptions> options
     {
         foreach (var (key, window) in _windows)
         {
-            if (window.Start + options.Value.Window <= now)
+            if (!IsOpen(window, now))
             {
-                _windows.TryRemove(KeyValuePair.Create(key, window));
+                _windows.Remove(key);
             }
         }
     }

@@ -15,52 +15,68 @@ public sealed class InMemoryLoginThrottleTests
     }
 
     [Fact]
-    public void Ten_failures_for_one_email_lock_it_until_the_window_passes()
+    public void Ten_failed_attempts_for_one_email_lock_it_until_the_window_passes()
     {
-        for (var i = 0; i < 9; i++)
-        {
-            _throttle.RecordFailure("ALICE@EXAMPLE.COM", "10.0.0.1");
-        }
-
-        Assert.Null(_throttle.GetRetryAfter("ALICE@EXAMPLE.COM", "10.0.0.1"));
-
-        _throttle.RecordFailure("ALICE@EXAMPLE.COM", "10.0.0.1");
+        Fail("ALICE@EXAMPLE.COM", "10.0.0.1", times: 10);
         _time.Advance(TimeSpan.FromMinutes(5));
 
-        Assert.Equal(TimeSpan.FromMinutes(10), _throttle.GetRetryAfter("ALICE@EXAMPLE.COM", "10.0.0.2"));
-        Assert.Null(_throttle.GetRetryAfter("BOB@EXAMPLE.COM", "10.0.0.2"));
+        Assert.Equal(TimeSpan.FromMinutes(10), _throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", "10.0.0.2"));
+        Assert.Null(_throttle.TryBeginAttempt("BOB@EXAMPLE.COM", "10.0.0.2"));
 
         _time.Advance(TimeSpan.FromMinutes(10));
-        Assert.Null(_throttle.GetRetryAfter("ALICE@EXAMPLE.COM", "10.0.0.1"));
+        Assert.Null(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", "10.0.0.1"));
+    }
+
+    [Fact]
+    public void The_tenth_attempt_is_still_allowed_and_the_eleventh_is_not()
+    {
+        Fail("ALICE@EXAMPLE.COM", null, times: 9);
+
+        Assert.Null(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", null));
+        Assert.NotNull(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", null));
+    }
+
+    [Fact]
+    public void A_successful_attempt_takes_back_its_count()
+    {
+        Fail("ALICE@EXAMPLE.COM", "10.0.0.1", times: 9);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Null(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", "10.0.0.1"));
+            _throttle.RecordSuccess("ALICE@EXAMPLE.COM", "10.0.0.1");
+        }
+
+        Assert.Null(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", "10.0.0.1"));
+        Assert.NotNull(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", "10.0.0.1"));
     }
 
     [Fact]
     public void One_client_is_locked_only_after_100_failures_across_emails()
     {
-        for (var i = 0; i < 99; i++)
+        for (var i = 0; i < 100; i++)
         {
-            _throttle.RecordFailure($"USER{i}@EXAMPLE.COM", "203.0.113.7");
+            Assert.Null(_throttle.TryBeginAttempt($"USER{i}@EXAMPLE.COM", "203.0.113.7"));
         }
 
-        Assert.Null(_throttle.GetRetryAfter("NEW@EXAMPLE.COM", "203.0.113.7"));
-
-        _throttle.RecordFailure("USER99@EXAMPLE.COM", "203.0.113.7");
-
-        Assert.NotNull(_throttle.GetRetryAfter("NEW@EXAMPLE.COM", "203.0.113.7"));
-        Assert.Null(_throttle.GetRetryAfter("NEW@EXAMPLE.COM", "203.0.113.8"));
+        Assert.NotNull(_throttle.TryBeginAttempt("NEW@EXAMPLE.COM", "203.0.113.7"));
+        Assert.Null(_throttle.TryBeginAttempt("NEW@EXAMPLE.COM", "203.0.113.8"));
     }
 
     [Fact]
     public void Failures_in_an_expired_window_start_a_new_count()
     {
-        for (var i = 0; i < 9; i++)
-        {
-            _throttle.RecordFailure("ALICE@EXAMPLE.COM", null);
-        }
-
+        Fail("ALICE@EXAMPLE.COM", null, times: 9);
         _time.Advance(TimeSpan.FromMinutes(16));
-        _throttle.RecordFailure("ALICE@EXAMPLE.COM", null);
+        Fail("ALICE@EXAMPLE.COM", null, times: 9);
 
-        Assert.Null(_throttle.GetRetryAfter("ALICE@EXAMPLE.COM", null));
+        Assert.Null(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", null));
+    }
+
+    private void Fail(string email, string? client, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            Assert.Null(_throttle.TryBeginAttempt(email, client));
+        }
     }
 }
