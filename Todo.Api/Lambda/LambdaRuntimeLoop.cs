@@ -29,20 +29,20 @@ internal static partial class LambdaRuntimeLoop
         {
             while (!shutdown.IsCancellationRequested)
             {
-                byte[] payload;
-                LambdaInvocation invocation;
                 try
                 {
-                    (payload, invocation) = await runtimeApiClient.GetNextInvocationAsync(shutdown);
+                    var (payload, invocation) = await runtimeApiClient.GetNextInvocationAsync(shutdown);
+
+                    // The X-Ray SDK and AWS SDKs read the trace header of the current invocation from here.
+                    Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceId);
+                    await InvokeOnceAsync(entryPoint, runtimeApiClient, payload, invocation, shutdown);
                 }
                 catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
                 {
+                    // SIGTERM can land anywhere: waiting for the next event, or while posting an answer.
+                    // Either way it means stop, cleanly, not crash.
                     break;
                 }
-
-                // The X-Ray SDK and AWS SDKs read the trace header of the current invocation from here.
-                Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceId);
-                await InvokeOnceAsync(entryPoint, runtimeApiClient, payload, invocation, shutdown);
             }
         }
 

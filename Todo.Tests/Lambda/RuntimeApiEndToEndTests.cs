@@ -68,7 +68,7 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
             Assert.Equal("Buy milk & eggs — 2 × 🥚", fetched.Json().GetProperty("title").GetString());
 
             await function.StopAsync();
-            Assert.Equal(0, function.ExitCode);
+            Assert.True(function.ExitCode == 0, $"exit code {function.ExitCode}:\n{string.Join('\n', function.Output)}");
 
             // Logs: one JSON object per line on stdout, the Lambda request id in scope of the invocation's lines.
             var lines = function.Output.Where(line => line.Length > 0).ToList();
