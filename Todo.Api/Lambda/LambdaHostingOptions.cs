@@ -1,17 +1,21 @@
 namespace Todo.Api.Lambda;
 
 /// <summary>
-/// The <c>Lambda</c> settings; every one is optional. They are read from environment variables
-/// (<c>Lambda__BundledDatabase</c>) and command-line arguments (<c>--Lambda:BundledDatabase=...</c>) before the
-/// application is built, because the database copy must be in place before the application reads its connection
-/// string.
+/// The <c>Lambda</c> settings; every one is optional. They are read from the application's appsettings.json,
+/// environment variables (<c>Lambda__BundledDatabase</c>) and command-line arguments
+/// (<c>--Lambda:BundledDatabase=...</c>), in that order, before the application is built, because the database
+/// copy must be in place before the application reads its connection string.
 /// </summary>
 public sealed class LambdaHostingOptions
 {
     public const string SectionName = "Lambda";
 
     public static LambdaHostingOptions Read(string[] args) =>
-        new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build()
+        new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args)
+            .Build()
             .GetSection(SectionName).Get<LambdaHostingOptions>() ?? new();
 
     /// <summary>Which event shape to expect; <see cref="LambdaEventFormat.Auto"/> (the default) detects it per event.</summary>

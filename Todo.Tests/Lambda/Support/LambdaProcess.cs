@@ -30,8 +30,7 @@ public sealed class LambdaProcess : IAsyncDisposable
         start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
         start.Environment["LAMBDA_TASK_ROOT"] = taskRoot;
         start.Environment["TMPDIR"] = tempDirectory;
-        start.Environment["Lambda__BundledDatabase"] = "todo.db";
-        start.Environment["Lambda__ConnectionStringName"] = "Todo";
+        // No Lambda__* settings: the published appsettings.json must be enough to find and copy the bundled database.
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -25,6 +25,7 @@ public sealed class LambdaTestHost : IAsyncDisposable
         EntryPoint = new LambdaEntryPoint(
             [
                 "--environment=Testing",
+                "--Lambda:BundledDatabase=",
                 $"--ConnectionStrings:Todo=Data Source={DatabasePath}",
                 $"--Jwt:SigningKey={SigningKey}",
                 .. extraArgs,
