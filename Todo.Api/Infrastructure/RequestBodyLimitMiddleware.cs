@@ -17,6 +17,12 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
             throw new RequestBodyTooLargeException();
         }
 
+        // GET, DELETE and friends without a body: nothing to guard.
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            return next(context);
+        }
+
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {

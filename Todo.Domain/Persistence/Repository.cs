@@ -21,6 +21,24 @@ public abstract class Repository<TEntity>(TodoDbContext db)
 
     public virtual Task SaveChangesAsync(CancellationToken cancellationToken) => Db.SaveChangesAsync(cancellationToken);
 
+    /// <summary>
+    /// Saves, unless a row this context changes or removes was deleted by someone else since it was read:
+    /// then nothing is saved and the answer is false (for the caller, the entity is simply gone).
+    /// </summary>
+    public async Task<bool> TrySaveChangesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            Db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
     protected ValueTask<TEntity?> FindByIdAsync(int id, CancellationToken cancellationToken) =>
         Entities.FindAsync([id], cancellationToken);
 }

@@ -1,6 +1,9 @@
 namespace Todo.Domain.Todos;
 
-/// <summary>The todo use cases, each for one owner. Returns null / false when the owner has no such todo.</summary>
+/// <summary>
+/// The todo use cases, each for one owner. Returns null / false when the owner has no such todo, including when
+/// a concurrent request deleted it between our read and our write.
+/// </summary>
 public sealed class TodoService(TodoRepository todos, TimeProvider time)
 {
     public Task<TodoPage> ListAsync(int ownerId, TodoQuery query, CancellationToken cancellationToken) =>
@@ -27,8 +30,7 @@ public sealed class TodoService(TodoRepository todos, TimeProvider time)
         }
 
         todo.Update(title, completed, Now());
-        await todos.SaveChangesAsync(cancellationToken);
-        return todo;
+        return await todos.TrySaveChangesAsync(cancellationToken) ? todo : null;
     }
 
     public async Task<bool> DeleteAsync(int ownerId, int id, CancellationToken cancellationToken)
@@ -40,8 +42,7 @@ public sealed class TodoService(TodoRepository todos, TimeProvider time)
         }
 
         todos.Remove(todo);
-        await todos.SaveChangesAsync(cancellationToken);
-        return true;
+        return await todos.TrySaveChangesAsync(cancellationToken);
     }
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;

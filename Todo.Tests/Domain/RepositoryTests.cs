@@ -103,6 +103,36 @@ public sealed class RepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Changing_or_deleting_a_todo_that_another_request_deleted_reports_it_gone()
+    {
+        var (alice, _) = await CreateUsersAsync();
+        int id;
+        await using (var db = _database.CreateContext())
+        {
+            var todos = new TodoRepository(db);
+            var todo = new TodoItem(alice, "t", completed: false, Now);
+            todos.Add(todo);
+            await todos.SaveChangesAsync(CancellationToken.None);
+            id = todo.Id;
+        }
+
+        await using var first = _database.CreateContext();
+        await using var second = _database.CreateContext();
+        var firstTodos = new TodoRepository(first);
+        var secondTodos = new TodoRepository(second);
+        var seenByFirst = (await firstTodos.FindAsync(alice, id, CancellationToken.None))!;
+        var seenBySecond = (await secondTodos.FindAsync(alice, id, CancellationToken.None))!;
+
+        secondTodos.Remove(seenBySecond);
+        Assert.True(await secondTodos.TrySaveChangesAsync(CancellationToken.None));
+
+        seenByFirst.Update("late", completed: true, Now);
+        Assert.False(await firstTodos.TrySaveChangesAsync(CancellationToken.None));
+        firstTodos.Remove(seenByFirst);
+        Assert.False(await firstTodos.TrySaveChangesAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Deleting_a_user_removes_their_todos()
     {
         var (alice, _) = await CreateUsersAsync();
