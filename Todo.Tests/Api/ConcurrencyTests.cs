@@ -53,6 +53,27 @@ public sealed class ConcurrencyTests(TodoApplication app) : IClassFixture<TodoAp
     }
 
     [Fact]
+    public async Task Parallel_deletes_and_patches_of_one_todo_answer_204_200_or_404_never_500()
+    {
+        using var user = await app.CreateUserAsync();
+        using var created = await user.Client.PostAsync("/todos", Json.Raw("""{"title":"contended"}"""));
+        var id = (await Json.ReadAsync(created, HttpStatusCode.Created)).GetProperty("id").GetInt32();
+
+        var statuses = await InParallel.RunAsync(20, async index =>
+        {
+            using var response = index % 2 == 0
+                ? await user.Client.DeleteAsync($"/todos/{id}")
+                : await user.Client.PatchAsync($"/todos/{id}", Json.Raw("""{"completed":true}"""));
+            return response.StatusCode;
+        });
+
+        Assert.Single(statuses, status => status == HttpStatusCode.NoContent);
+        Assert.All(statuses, status => Assert.Contains(status, new[] { HttpStatusCode.NoContent, HttpStatusCode.OK, HttpStatusCode.NotFound }));
+        using var gone = await user.Client.GetAsync($"/todos/{id}");
+        await Problems.AssertProblemAsync(gone, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Parallel_patches_of_one_todo_leave_it_consistent()
     {
         using var user = await app.CreateUserAsync();
