@@ -36,7 +36,7 @@ public partial class Program
     /// <summary>Builds the whole application; <paramref name="configureHost"/> lets a host (Lambda, tests) swap the server.</summary>
     public static WebApplication CreateApplication(string[] args, Action<WebApplicationBuilder>? configureHost = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Choose(args) });
 
         builder.AddRequestLimits();
         builder.Services.AddApiProblemDetails();

@@ -9,6 +9,8 @@ public static class ControllerSetup
 {
     public static IServiceCollection AddApiControllers(this IServiceCollection services)
     {
+        services.Configure<RouteOptions>(options =>
+            options.SetParameterPolicy<PositiveIdRouteConstraint>(PositiveIdRouteConstraint.Name));
         services.AddControllers(options =>
             {
                 options.Filters.Add<FluentValidationFilter>();

@@ -23,12 +23,6 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
             return next(context);
         }
 
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = RequestLimits.MaxRequestBodyBytes;
-        }
-
         context.Request.Body = new LengthLimitedReadStream(context.Request.Body, RequestLimits.MaxRequestBodyBytes);
         return next(context);
     }

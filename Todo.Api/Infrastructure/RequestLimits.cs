@@ -9,11 +9,13 @@ public static class RequestLimits
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        // Kestrel enforces the limit itself too; RequestBodyLimitMiddleware covers the test and Lambda servers.
+        // RequestBodyLimitMiddleware enforces the real limit on every server, counting decoded body bytes.
+        // Kestrel's own limit also counts chunked framing (a 64 KiB body in small chunks is well over 64 KiB on the
+        // wire), so it only stops abuse here, at four times the size.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = 4 * MaxRequestBodyBytes;
         });
         return builder;
     }

@@ -100,7 +100,16 @@ public sealed partial class LambdaEntryPoint : IAsyncDisposable
     {
         using var proxyEvent = Parse(payload);
         var translator = _translators.For(proxyEvent.RootElement);
-        var request = translator.ReadRequest(proxyEvent.RootElement);
+        ProxyRequest request;
+        try
+        {
+            request = translator.ReadRequest(proxyEvent.RootElement);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // JsonElement's way of saying a field has the wrong type: a malformed event, not a fault of ours.
+            throw new LambdaEventFormatException("The event has a field of the wrong JSON type.", exception);
+        }
 
         using var scope = invocation.RequestId is { } requestId
             ? _logger.BeginScope(new Dictionary<string, object> { ["AwsRequestId"] = requestId })

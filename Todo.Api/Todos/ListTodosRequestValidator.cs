@@ -1,4 +1,3 @@
-using System.Globalization;
 using FluentValidation;
 using Todo.Domain.Todos;
 
@@ -9,19 +8,21 @@ public sealed class ListTodosRequestValidator : AbstractValidator<ListTodosReque
     public ListTodosRequestValidator()
     {
         RuleFor(request => request.Completed)
-            .Must(value => value is "true" or "false")
-            .WithMessage("Completed must be true or false.")
-            .When(request => request.Completed is not null);
+            .Must(BeGivenAtMostOnce).WithMessage("Completed may be given only once.")
+            .Must(values => ListTodosRequest.Single(values) is null or "true" or "false")
+            .WithMessage("Completed must be true or false.");
         RuleFor(request => request.Page)
-            .Must(value => ParsesInRange(value, 1, int.MaxValue))
-            .WithMessage("Page must be a whole number of at least 1.")
-            .When(request => request.Page is not null);
+            .Must(BeGivenAtMostOnce).WithMessage("Page may be given only once.")
+            .Must(values => IsAbsentOrInRange(values, int.MaxValue))
+            .WithMessage("Page must be a whole number of at least 1.");
         RuleFor(request => request.PageSize)
-            .Must(value => ParsesInRange(value, 1, TodoQuery.MaxPageSize))
-            .WithMessage($"PageSize must be a whole number from 1 to {TodoQuery.MaxPageSize}.")
-            .When(request => request.PageSize is not null);
+            .Must(BeGivenAtMostOnce).WithMessage("PageSize may be given only once.")
+            .Must(values => IsAbsentOrInRange(values, TodoQuery.MaxPageSize))
+            .WithMessage($"PageSize must be a whole number from 1 to {TodoQuery.MaxPageSize}.");
     }
 
-    private static bool ParsesInRange(string? value, int min, int max) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max;
+    private static bool BeGivenAtMostOnce(string?[]? values) => values is null || values.Length <= 1;
+
+    private static bool IsAbsentOrInRange(string?[]? values, int max) =>
+        ListTodosRequest.Single(values) is not { } value || ListTodosRequest.TryParseNumber(value) is { } number && number <= max;
 }

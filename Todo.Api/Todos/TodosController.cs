@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Todo.Api.Auth;
+using Todo.Api.Infrastructure;
 using Todo.Domain.Todos;
 
 namespace Todo.Api.Todos;
@@ -12,7 +13,7 @@ namespace Todo.Api.Todos;
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
 public sealed class TodosController(TodoService todos) : ControllerBase
 {
-    private const string IdRoute = "{id:int:min(1)}";
+    private const string IdRoute = "{id:" + PositiveIdRouteConstraint.Name + "}";
 
     [HttpGet]
     [ProducesResponseType<TodoListResponse>(StatusCodes.Status200OK)]

@@ -165,6 +165,11 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
     [InlineData("GET", "99999999999")]
     [InlineData("GET", "1.5")]
     [InlineData("GET", "2147483647")]
+    [InlineData("GET", "%2B{id}")]
+    [InlineData("GET", "0{id}")]
+    [InlineData("GET", "{id}%20")]
+    [InlineData("GET", "%20{id}")]
+    [InlineData("DELETE", "0{id}")]
     [InlineData("PUT", "0")]
     [InlineData("PUT", "abc")]
     [InlineData("PATCH", "-1")]
@@ -174,7 +179,11 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
     public async Task An_id_that_is_not_a_positive_integer_or_unknown_is_404_problem(string method, string id)
     {
         using var user = await app.CreateUserAsync();
-        using var request = new HttpRequestMessage(new HttpMethod(method), $"/todos/{id}");
+
+        // "{id}" stands for a todo that exists: spelt any other way than its canonical digits, it is still not found.
+        var existing = (await CreateAsync(user, "exists", completed: false)).GetProperty("id").GetInt32();
+        var path = $"/todos/{id.Replace("{id}", existing.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)}";
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "PUT" or "PATCH")
         {
             request.Content = Json.Raw("""{"title":"t","completed":true}""");

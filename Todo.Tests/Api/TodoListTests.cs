@@ -148,6 +148,12 @@ public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoAppli
     [InlineData("completed=yes", "completed")]
     [InlineData("completed=1", "completed")]
     [InlineData("completed=abc", "completed")]
+    [InlineData("completed=TRUE", "completed")]
+    [InlineData("page=1%00", "page")]
+    [InlineData("page=01", "page")]
+    [InlineData("page=1&page=2", "page")]
+    [InlineData("pageSize=5&pageSize=5", "pageSize")]
+    [InlineData("completed=true&completed=false", "completed")]
     [InlineData("page=0&pageSize=101&completed=yes", "page|pageSize|completed")]
     public async Task List_with_invalid_paging_or_filter_is_400_keyed_by_parameter(string query, string fields)
     {

@@ -23,6 +23,17 @@ public sealed class LambdaFailureTests(ProbeHostFixture fixture) : IClassFixture
         Assert.Contains(message, exception.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"version":"2.0","rawPath":"/health","requestContext":{"http":{"method":"GET"}},"cookies":[1,2]}""", "wrong JSON type")]
+    [InlineData("""{"version":"2.0","rawPath":"/health","requestContext":{"http":{"method":"GET"}},"cookies":[{"a":1}]}""", "wrong JSON type")]
+    [InlineData("""{"httpMethod":"GET","path":"/health","requestContext":{"identity":{"sourceIp":7}}}""", "'sourceIp' is number")]
+    public async Task An_event_field_of_the_wrong_JSON_type_is_malformed_not_a_crash(string proxyEvent, string message)
+    {
+        var exception = await Assert.ThrowsAsync<LambdaEventFormatException>(() => fixture.Host.InvokeAsync(proxyEvent));
+
+        Assert.Contains(message, exception.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_JSON_value_that_is_not_an_object_is_malformed()
     {

@@ -114,23 +114,41 @@ public sealed class ValidatorTests
 
     [Theory]
     [InlineData(null, null, null, null)]
+    [InlineData("", "", "", null)]
     [InlineData("true", "1", "1", null)]
     [InlineData("false", "2147483647", "100", null)]
     [InlineData("yes", null, null, "Completed")]
     [InlineData("1", null, null, "Completed")]
+    [InlineData("TRUE", null, null, "Completed")]
     [InlineData(null, "0", null, "Page")]
     [InlineData(null, "-1", null, "Page")]
     [InlineData(null, "abc", null, "Page")]
     [InlineData(null, "1.5", null, "Page")]
     [InlineData(null, "2147483648", null, "Page")]
     [InlineData(null, " 1", null, "Page")]
+    [InlineData(null, "1\0", null, "Page")]
+    [InlineData(null, "01", null, "Page")]
+    [InlineData(null, "١", null, "Page")]
     [InlineData(null, null, "0", "PageSize")]
     [InlineData(null, null, "101", "PageSize")]
     [InlineData(null, null, "+5", "PageSize")]
     public void Listing_accepts_only_true_or_false_and_positive_pages_of_1_to_100(string? completed, string? page, string? pageSize, string? invalidField)
     {
-        var result = new ListTodosRequestValidator().Validate(new ListTodosRequest { Completed = completed, Page = page, PageSize = pageSize });
+        var result = new ListTodosRequestValidator().Validate(new ListTodosRequest
+        {
+            Completed = completed is null ? null : [completed],
+            Page = page is null ? null : [page],
+            PageSize = pageSize is null ? null : [pageSize],
+        });
 
         Assert.Equal(invalidField is null ? [] : [invalidField], result.Errors.Select(e => e.PropertyName));
+    }
+
+    [Fact]
+    public void Listing_rejects_a_parameter_given_twice()
+    {
+        var result = new ListTodosRequestValidator().Validate(new ListTodosRequest { Page = ["1", "2"], Completed = ["true", "true"] });
+
+        Assert.Equal(["Completed", "Page"], result.Errors.Select(e => e.PropertyName).Order());
     }
 }

@@ -6,15 +6,14 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
-namespace Todo.Tests.Durability;
+namespace Todo.Tests.Kestrel;
 
 /// <summary>
 /// The real program on Kestrel, killed with SIGKILL while clients are writing: after a restart every todo that was
 /// acknowledged with 201 is there and the database file is intact.
 /// </summary>
-public sealed class KilledProcessTests : IDisposable
+public sealed class KillUnderWriteLoadTests : IDisposable
 {
-    private const string SigningKey = "killed-process-tests-signing-key-0123456789";
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("todo-kill-tests-");
 
     public void Dispose()
@@ -104,94 +103,5 @@ public sealed class KilledProcessTests : IDisposable
         using var login = await client.PostAsJsonAsync("/auth/login", new { email = "writer@example.com", password = "correct horse battery" });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    /// <summary>`dotnet Todo.Api.dll` from the test output (where the build copies it), in Production, on loopback.</summary>
-    private sealed class ApiProcess : IDisposable
-    {
-        private readonly Process _process;
-
-        private ApiProcess(Process process, Uri baseAddress)
-        {
-            _process = process;
-            BaseAddress = baseAddress;
-        }
-
-        public Uri BaseAddress { get; }
-
-        public static async Task<ApiProcess> StartAsync(string databasePath)
-        {
-            var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
-            var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-            var start = new ProcessStartInfo(dotnet, [Path.Combine(AppContext.BaseDirectory, "Todo.Api.dll"), "--urls", baseAddress.ToString()])
-            {
-                WorkingDirectory = AppContext.BaseDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.Environment.Remove("AWS_LAMBDA_RUNTIME_API");
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            start.Environment["Jwt__SigningKey"] = SigningKey;
-            start.Environment["ConnectionStrings__Todo"] = $"Data Source={databasePath}";
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var api = new ApiProcess(process, baseAddress);
-
-            using var probe = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-            {
-                Assert.False(process.HasExited, $"the API exited with {(process.HasExited ? process.ExitCode : 0)}");
-                try
-                {
-                    using var health = await probe.GetAsync("/health");
-                    if (health.IsSuccessStatusCode)
-                    {
-                        return api;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                catch (TaskCanceledException)
-                {
-                }
-
-                await Task.Delay(100);
-            }
-
-            api.Dispose();
-            throw new TimeoutException("The API did not become healthy within 60 seconds.");
-        }
-
-        /// <summary>SIGKILL: no shutdown code runs, exactly like kill -9.</summary>
-        public void Kill()
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-
-            _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
     }
 }

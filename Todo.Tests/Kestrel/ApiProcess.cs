@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Todo.Tests.Kestrel;
+
+/// <summary>
+/// The real program on Kestrel: `dotnet Todo.Api.dll` from the test output (where the build copies it), in
+/// Production, on a free loopback port, started from the output folder unless a test says otherwise.
+/// </summary>
+public sealed class ApiProcess : IDisposable
+{
+    public const string SigningKey = "kestrel-process-tests-signing-key-0123456789";
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ApiProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
+    public IReadOnlyCollection<string> Output => [.. _output];
+
+    public static async Task<ApiProcess> StartAsync(string databasePath, string? workingDirectory = null)
+    {
+        var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var start = new ProcessStartInfo(dotnet, [Path.Combine(AppContext.BaseDirectory, "Todo.Api.dll"), "--urls", baseAddress.ToString()])
+        {
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment.Remove("AWS_LAMBDA_RUNTIME_API");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Jwt__SigningKey"] = SigningKey;
+        start.Environment["ConnectionStrings__Todo"] = $"Data Source={databasePath}";
+
+        var process = new Process { StartInfo = start };
+        var api = new ApiProcess(process, baseAddress);
+        process.OutputDataReceived += (_, line) => api.Record(line.Data);
+        process.ErrorDataReceived += (_, line) => api.Record(line.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var probe = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Assert.False(process.HasExited, $"the API exited with {(process.HasExited ? process.ExitCode : 0)}");
+            try
+            {
+                using var health = await probe.GetAsync("/health");
+                if (health.IsSuccessStatusCode)
+                {
+                    return api;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        api.Dispose();
+        throw new TimeoutException("The API did not become healthy within 60 seconds.");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like kill -9.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
