@@ -37,12 +37,10 @@ public sealed class AccountService(
         }
 
         var user = await users.FindByEmailAsync(email, cancellationToken);
-        if (user is null)
-        {
-            hasher.VerifyAgainstDummy(password);
-        }
-
-        if (user is null || !hasher.Verify(password, user.PasswordHash))
+        var verified = user is null
+            ? hasher.VerifyAgainstDummy(password)
+            : hasher.Verify(password, user.PasswordHash);
+        if (user is null || !verified)
         {
             return new LoginResult.InvalidCredentials();
         }

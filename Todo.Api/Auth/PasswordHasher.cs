@@ -38,6 +38,11 @@ public sealed class PasswordHasher
     /// Spends the same time as a real check when there is no account, so the response time does not reveal
     /// which addresses are registered.
     /// </summary>
-    public void VerifyAgainstDummy(string password) => Verify(password, _dummyHash.Value);
+    /// <returns>Always false: no password belongs to no account.</returns>
+    public bool VerifyAgainstDummy(string password)
+    {
+        _ = Verify(password, _dummyHash.Value);
+        return false;
+    }
 
 }
