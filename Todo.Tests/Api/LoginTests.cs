@@ -21,6 +21,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         Assert.Equal("Bearer", body.GetProperty("tokenType").GetString());
         Assert.Equal(3600, body.GetProperty("expiresIn").GetInt32());
         Assert.False(string.IsNullOrEmpty(body.GetProperty("accessToken").GetString()));
+        Assert.True(response.Headers.CacheControl?.NoStore, "a response carrying a token must say Cache-Control: no-store");
     }
 
     [Fact]
