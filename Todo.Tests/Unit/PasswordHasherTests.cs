@@ -48,6 +48,13 @@ public sealed class PasswordHasherTests
     }
 
     [Fact]
+    public void Checking_a_password_for_an_unknown_account_runs_bcrypt_and_fails()
+    {
+        Assert.False(_hasher.VerifyAgainstDummy("correct horse battery"));
+        Assert.False(_hasher.VerifyAgainstDummy(string.Empty));
+    }
+
+    [Fact]
     public void A_corrupt_stored_hash_fails_verification_instead_of_throwing()
     {
         Assert.False(_hasher.Verify("whatever", "not-a-bcrypt-hash"));
