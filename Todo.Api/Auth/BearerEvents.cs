@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using Todo.Api.Infrastructure;
 using Todo.Domain.Users;
 
 namespace Todo.Api.Auth;
@@ -20,30 +20,18 @@ internal static class BearerEvents
         }
     }
 
-    public static async Task WriteChallengeAsync(JwtBearerChallengeContext context)
+    public static Task WriteChallengeAsync(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status401Unauthorized;
-        response.Headers.Append(HeaderNames.WWWAuthenticate, context.AuthenticateFailure is null
-            ? "Bearer"
-            : "Bearer error=\"invalid_token\"");
-        await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized.", context.AuthenticateFailure is null
-            ? "A bearer access token is required."
-            : "The bearer access token is missing, expired or invalid.");
+        var tokenWasBad = context.AuthenticateFailure is not null;
+        context.Response.Headers.Append(HeaderNames.WWWAuthenticate, tokenWasBad ? "Bearer error=\"invalid_token\"" : "Bearer");
+        return ProblemResponses.WriteAsync(
+            context.HttpContext,
+            StatusCodes.Status401Unauthorized,
+            "Unauthorized.",
+            tokenWasBad ? "The bearer access token is missing, expired or invalid." : "A bearer access token is required.");
     }
 
     public static Task WriteForbiddenAsync(ForbiddenContext context) =>
-        WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden.", null);
-
-    private static async Task WriteProblemAsync(HttpContext httpContext, int status, string title, string? detail)
-    {
-        httpContext.Response.StatusCode = status;
-        var problems = httpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
-    }
+        ProblemResponses.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden.", null);
 }
