@@ -50,6 +50,7 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
 
     [Authorize]
     [HttpGet("me")]
+    [HttpHead("me")]
     [ProducesResponseType<UserResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     public async Task<ActionResult<UserResponse>> Me(CancellationToken cancellationToken)

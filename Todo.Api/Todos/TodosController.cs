@@ -16,12 +16,14 @@ public sealed class TodosController(TodoService todos) : ControllerBase
     private const string IdRoute = "{id:" + PositiveIdRouteConstraint.Name + "}";
 
     [HttpGet]
+    [HttpHead]
     [ProducesResponseType<TodoListResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<TodoListResponse> List([FromQuery] ListTodosRequest query, CancellationToken cancellationToken) =>
         TodoListResponse.From(await todos.ListAsync(User.GetUserId(), query.ToQuery(), cancellationToken));
 
     [HttpGet(IdRoute, Name = nameof(Get))]
+    [HttpHead(IdRoute)]
     [ProducesResponseType<TodoResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public async Task<ActionResult<TodoResponse>> Get(int id, CancellationToken cancellationToken) =>

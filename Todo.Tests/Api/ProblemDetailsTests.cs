@@ -22,14 +22,14 @@ public sealed class ProblemDetailsTests(TodoApplication app) : IClassFixture<Tod
     }
 
     [Theory]
-    [InlineData("DELETE", "/todos", "GET,POST")]
-    [InlineData("PUT", "/todos", "GET,POST")]
-    [InlineData("POST", "/todos/1", "DELETE,GET,PATCH,PUT")]
+    [InlineData("DELETE", "/todos", "GET,HEAD,POST")]
+    [InlineData("PUT", "/todos", "GET,HEAD,POST")]
+    [InlineData("POST", "/todos/1", "DELETE,GET,HEAD,PATCH,PUT")]
     [InlineData("PUT", "/auth/login", "POST")]
     [InlineData("GET", "/auth/login", "POST")]
     [InlineData("GET", "/auth/signup", "POST")]
-    [InlineData("POST", "/auth/me", "GET")]
-    [InlineData("DELETE", "/auth/me", "GET")]
+    [InlineData("POST", "/auth/me", "GET,HEAD")]
+    [InlineData("DELETE", "/auth/me", "GET,HEAD")]
     [InlineData("POST", "/health", "GET,HEAD")]
     public async Task A_method_the_route_does_not_support_is_405_problem_with_Allow(string method, string path, string allowed)
     {

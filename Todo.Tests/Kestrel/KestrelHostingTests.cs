@@ -56,6 +56,24 @@ public sealed class KestrelHostingTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("/todos", HttpStatusCode.OK)]
+    [InlineData("/todos/999999", HttpStatusCode.NotFound)]
+    [InlineData("/auth/me", HttpStatusCode.OK)]
+    [InlineData("/health", HttpStatusCode.OK)]
+    [InlineData("/docs", HttpStatusCode.OK)]
+    [InlineData("/openapi/v1.json", HttpStatusCode.OK)]
+    public async Task HEAD_answers_like_GET_without_a_body(string path, HttpStatusCode expected)
+    {
+        using var get = await _client!.GetAsync(path);
+        using var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(expected, get.StatusCode);
+        Assert.Equal(expected, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public void Started_from_another_folder_the_program_still_reads_its_own_appsettings()
     {
