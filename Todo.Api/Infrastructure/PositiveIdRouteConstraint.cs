@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Todo.Api.Infrastructure;
 
 /// <summary>
-/// Matches an id written the one canonical way: decimal digits without sign, spaces or leading zeros, within int.
-/// The framework's "int" constraint also takes "+7", "007" and " 7"; those name no resource here, so they are 404.
+/// Matches an id written the one canonical way (<see cref="CanonicalNumber"/>). The framework's "int" constraint
+/// also takes "+7", "007" and " 7"; those name no resource here, so they are 404.
 /// </summary>
 public sealed class PositiveIdRouteConstraint : IRouteConstraint
 {
@@ -16,9 +16,6 @@ public sealed class PositiveIdRouteConstraint : IRouteConstraint
         var text = values.TryGetValue(routeKey, out var value)
             ? Convert.ToString(value, CultureInfo.InvariantCulture)
             : null;
-        return text is { Length: > 0 and <= 10 }
-            && text[0] != '0'
-            && text.All(char.IsAsciiDigit)
-            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _);
+        return CanonicalNumber.TryParsePositive(text) is not null;
     }
 }

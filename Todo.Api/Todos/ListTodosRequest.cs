@@ -1,5 +1,5 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
+using Todo.Api.Infrastructure;
 using Todo.Domain.Todos;
 
 namespace Todo.Api.Todos;
@@ -29,12 +29,5 @@ public sealed record ListTodosRequest
     internal static string? Single(string?[]? values) =>
         values is [var value] && !string.IsNullOrEmpty(value) ? value : null;
 
-    /// <summary>Only plain decimal digits: no sign, no spaces, no leading zeros, nothing after them.</summary>
-    internal static int? TryParseNumber(string value) =>
-        value.Length is > 0 and <= 10 && value[0] != '0' && value.All(char.IsAsciiDigit)
-            && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            ? number
-            : null;
-
-    private static int ParseNumber(string value) => TryParseNumber(value) ?? throw new FormatException("Validate the request first.");
+    private static int ParseNumber(string value) => CanonicalNumber.TryParsePositive(value) ?? throw new FormatException("Validate the request first.");
 }

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Todo.Api.Infrastructure;
 using Todo.Domain.Todos;
 
 namespace Todo.Api.Todos;
@@ -24,5 +25,5 @@ public sealed class ListTodosRequestValidator : AbstractValidator<ListTodosReque
     private static bool BeGivenAtMostOnce(string?[]? values) => values is null || values.Length <= 1;
 
     private static bool IsAbsentOrInRange(string?[]? values, int max) =>
-        ListTodosRequest.Single(values) is not { } value || ListTodosRequest.TryParseNumber(value) is { } number && number <= max;
+        ListTodosRequest.Single(values) is not { } value || CanonicalNumber.TryParsePositive(value) is { } number && number <= max;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Kestrel;
 
@@ -42,7 +43,7 @@ public sealed class KestrelHostingTests : IAsyncLifetime
     public async Task A_chunked_body_is_limited_by_its_own_bytes_not_by_the_chunk_framing(int bodyBytes, int chunkBytes, HttpStatusCode expected)
     {
         var body = JsonBodyOfExactly(bodyBytes);
-        using var content = new ChunkedJsonContent(body, chunkBytes);
+        using var content = new ChunkedContent(body, "application/json", chunkBytes);
 
         using var response = await _client!.PostAsync("/todos", content);
 
@@ -91,34 +92,5 @@ public sealed class KestrelHostingTests : IAsyncLifetime
         const string prefix = "{\"title\":\"";
         const string suffix = "\"}";
         return Encoding.UTF8.GetBytes(prefix + new string('a', bytes - prefix.Length - suffix.Length) + suffix);
-    }
-
-    /// <summary>Sent with Transfer-Encoding: chunked, in chunks of the given size (one write per chunk).</summary>
-    private sealed class ChunkedJsonContent : HttpContent
-    {
-        private readonly byte[] _body;
-        private readonly int _chunkBytes;
-
-        public ChunkedJsonContent(byte[] body, int chunkBytes)
-        {
-            _body = body;
-            _chunkBytes = chunkBytes;
-            Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        }
-
-        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
-        {
-            for (var offset = 0; offset < _body.Length; offset += _chunkBytes)
-            {
-                await stream.WriteAsync(_body.AsMemory(offset, Math.Min(_chunkBytes, _body.Length - offset)));
-                await stream.FlushAsync();
-            }
-        }
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }

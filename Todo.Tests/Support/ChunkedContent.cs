@@ -1,24 +1,26 @@
 using System.Net;
 
-namespace Todo.Tests.Api;
+namespace Todo.Tests.Support;
 
 /// <summary>A body whose length is not known up front, so it goes out without Content-Length (chunked).</summary>
 public sealed class ChunkedContent : HttpContent
 {
-    private const int ChunkSize = 4096;
     private readonly byte[] _bytes;
+    private readonly int _chunkSize;
 
-    public ChunkedContent(byte[] bytes, string mediaType)
+    /// <param name="chunkSize">Bytes per write, so per chunk on the wire.</param>
+    public ChunkedContent(byte[] bytes, string mediaType, int chunkSize = 4096)
     {
         _bytes = bytes;
+        _chunkSize = chunkSize;
         Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
     }
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
-        for (var offset = 0; offset < _bytes.Length; offset += ChunkSize)
+        for (var offset = 0; offset < _bytes.Length; offset += _chunkSize)
         {
-            await stream.WriteAsync(_bytes.AsMemory(offset, Math.Min(ChunkSize, _bytes.Length - offset)));
+            await stream.WriteAsync(_bytes.AsMemory(offset, Math.Min(_chunkSize, _bytes.Length - offset)));
             await stream.FlushAsync();
         }
     }

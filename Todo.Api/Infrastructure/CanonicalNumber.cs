@@ -1,0 +1,16 @@
+using System.Globalization;
+
+namespace Todo.Api.Infrastructure;
+
+/// <summary>
+/// A positive whole number written the one canonical way: ASCII digits only, no sign, spaces or leading zeros,
+/// within int. .NET's own parsing is laxer ("+7", " 7", "7\0" all parse); ids and paging both use this rule.
+/// </summary>
+public static class CanonicalNumber
+{
+    public static int? TryParsePositive(string? text) =>
+        text is { Length: > 0 and <= 10 } && text[0] != '0' && text.All(char.IsAsciiDigit)
+            && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : null;
+}
