@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Net.Http.Headers;
 using Todo.Api.Infrastructure;
 using Todo.Domain.Users;
@@ -9,9 +11,30 @@ namespace Todo.Api.Auth;
 /// <summary>What the bearer handler does beyond checking the signature: 401/403 as problem details.</summary>
 internal static class BearerEvents
 {
-    /// <summary>A well-signed token for an account that no longer exists is no better than a forged one.</summary>
-    public static async Task RejectUnknownUserAsync(TokenValidatedContext context)
+    /// <summary>
+    /// What a well-signed, unexpired token must also be: free of a <c>crit</c> header we would have to understand
+    /// (RFC 7515 §4.1.11), issued no later than now, living no longer than we issue tokens for (a leaked key cannot
+    /// mint ten-year tokens), and about a user who exists, named by the canonical id.
+    /// </summary>
+    public static async Task ValidateBeyondSignatureAsync(TokenValidatedContext context)
     {
+        if (context.SecurityToken is not JsonWebToken token || token.TryGetHeaderValue<object>("crit", out _))
+        {
+            context.Fail("The token carries a critical header extension.");
+            return;
+        }
+
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var lifetime = context.HttpContext.RequestServices.GetRequiredService<IOptions<JwtOptions>>().Value.AccessTokenLifetime;
+        var skew = JwtBearerConfigurator.ClockSkew;
+        if (!token.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Iat, out _)
+            || token.IssuedAt > now + skew
+            || token.ValidTo - token.IssuedAt > lifetime + skew)
+        {
+            context.Fail("The token's issue time is missing, in the future, or too long before its expiry.");
+            return;
+        }
+
         var userId = context.Principal?.FindUserId();
         var users = context.HttpContext.RequestServices.GetRequiredService<UserRepository>();
         if (userId is not int id || await users.FindAsync(id, context.HttpContext.RequestAborted) is null)

@@ -1,16 +1,16 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Todo.Api.Infrastructure;
 
 namespace Todo.Api.Auth;
 
 public static class ClaimsPrincipalExtensions
 {
+    /// <summary>The user id in <c>sub</c>, written the one canonical way (<c>"0001"</c> is no user).</summary>
     public static int? FindUserId(this ClaimsPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var subject = principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
-        return int.TryParse(subject, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
+        return CanonicalNumber.TryParsePositive(principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value);
     }
 
     /// <summary>The signed-in user's id; only for endpoints behind [Authorize], where the token was already checked.</summary>

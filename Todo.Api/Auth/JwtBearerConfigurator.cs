@@ -5,7 +5,10 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Todo.Api.Auth;
 
-/// <summary>Strict validation of our own tokens: one algorithm, our issuer and audience, a short clock skew.</summary>
+/// <summary>
+/// Strict validation of our own tokens: one algorithm, our issuer and audience, a short clock skew;
+/// <see cref="BearerEvents.ValidateBeyondSignatureAsync"/> adds what the library does not check.
+/// </summary>
 public sealed class JwtBearerConfigurator(IOptions<JwtOptions> jwtOptions) : IConfigureNamedOptions<JwtBearerOptions>
 {
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
@@ -33,7 +36,7 @@ public sealed class JwtBearerConfigurator(IOptions<JwtOptions> jwtOptions) : ICo
         };
         options.Events = new JwtBearerEvents
         {
-            OnTokenValidated = BearerEvents.RejectUnknownUserAsync,
+            OnTokenValidated = BearerEvents.ValidateBeyondSignatureAsync,
             OnChallenge = BearerEvents.WriteChallengeAsync,
             OnForbidden = BearerEvents.WriteForbiddenAsync,
         };

@@ -17,8 +17,11 @@ public static class TestTokens
         string audience = TodoApplication.Audience,
         DateTime? issuedAt = null,
         DateTime? expires = null,
+        DateTime? notBefore = null,
         bool withSignature = true,
-        bool withExpiry = true)
+        bool withExpiry = true,
+        bool withIssuedAt = true,
+        IDictionary<string, object>? headers = null)
     {
         var now = issuedAt ?? DateTime.UtcNow;
         var claims = new Dictionary<string, object>
@@ -35,10 +38,13 @@ public static class TestTokens
         {
             Issuer = issuer,
             Audience = audience,
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = withExpiry ? expires ?? now.AddHours(1) : null,
+            IssuedAt = withIssuedAt ? now : null,
+            NotBefore = notBefore ?? now,
+
+            // Well inside any access-token lifetime the API can be configured with.
+            Expires = withExpiry ? expires ?? now.AddMinutes(10) : null,
             Claims = claims,
+            AdditionalHeaderClaims = headers,
             SigningCredentials = withSignature
                 ? new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), algorithm)
                 : null,

@@ -146,6 +146,67 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
+    [Fact]
+    public async Task A_token_with_a_crit_header_is_401()
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var headers = new Dictionary<string, object> { ["crit"] = new[] { "exp" } };
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), headers: headers));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_well_signed_token_living_longer_than_the_configured_lifetime_is_401()
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var now = DateTime.UtcNow;
+
+        using var tenYears = await SendMeAsync(TestTokens.Create(Subject(id), issuedAt: now, expires: now.AddYears(10)));
+        using var justOver = await SendMeAsync(TestTokens.Create(Subject(id), issuedAt: now, expires: now.AddHours(1).AddMinutes(1)));
+        using var exactly = await SendMeAsync(TestTokens.Create(Subject(id), issuedAt: now, expires: now.AddHours(1)));
+
+        await Problems.AssertUnauthorizedAsync(tenYears);
+        await Problems.AssertUnauthorizedAsync(justOver);
+        await Json.ReadAsync(exactly, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_token_issued_in_the_future_beyond_the_clock_skew_is_401()
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var now = DateTime.UtcNow;
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), issuedAt: now.AddMinutes(5), notBefore: now, expires: now.AddMinutes(10)));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Fact]
+    public async Task A_token_without_an_issue_time_is_401()
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), withIssuedAt: false));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [Theory]
+    [InlineData("0{0}")]
+    [InlineData("+{0}")]
+    [InlineData(" {0}")]
+    [InlineData("{0}.0")]
+    public async Task A_token_whose_subject_is_not_the_canonical_id_of_a_real_user_is_401(string format)
+    {
+        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+
+        using var response = await SendMeAsync(TestTokens.Create(string.Format(CultureInfo.InvariantCulture, format, id)));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
     [Theory]
     [InlineData("999999999")]
     [InlineData("0")]
