@@ -11,6 +11,7 @@ public sealed class AccountService(
     TimeProvider time)
 {
     /// <exception cref="DuplicateEmailException">The address is already registered.</exception>
+    /// <exception cref="PasswordHashingSaturatedException">No hashing slot came free in time.</exception>
     public async Task<User> SignUpAsync(string email, string password, CancellationToken cancellationToken)
     {
         // Cheap check first so a taken address does not cost a hash; the unique index settles races.
@@ -19,35 +20,26 @@ public sealed class AccountService(
             throw new DuplicateEmailException();
         }
 
-        var user = new User(email, hasher.Hash(password), time.GetUtcNow().UtcDateTime);
+        var user = new User(email, await hasher.HashAsync(password, cancellationToken), time.GetUtcNow().UtcDateTime);
         users.Add(user);
         await users.SaveChangesAsync(cancellationToken);
         return user;
     }
 
-    public async Task<LoginResult> LoginAsync(string email, string password, string? clientAddress, CancellationToken cancellationToken)
-    {
-        var normalizedEmail = EmailAddress.Normalize(email);
-
-        // The attempt counts as a failure from before the password check (and is taken back if it succeeds):
-        // checking first and counting after the slow hash would let parallel guesses all pass the check.
-        if (throttle.TryBeginAttempt(normalizedEmail, clientAddress) is TimeSpan wait)
+    /// <exception cref="PasswordHashingSaturatedException">No hashing slot came free in time.</exception>
+    public Task<LoginResult> LoginAsync(string email, string password, string? clientAddress, CancellationToken cancellationToken) =>
+        throttle.AttemptAsync(EmailAddress.Normalize(email), clientAddress, async token =>
         {
-            return new LoginResult.Throttled(wait);
-        }
+            var user = await users.FindByEmailAsync(email, token);
 
-        var user = await users.FindByEmailAsync(email, cancellationToken);
-        var verified = user is null
-            ? hasher.VerifyAgainstDummy(password)
-            : hasher.Verify(password, user.PasswordHash);
-        if (user is null || !verified)
-        {
-            return new LoginResult.InvalidCredentials();
-        }
-
-        throttle.RecordSuccess(normalizedEmail, clientAddress);
-        return new LoginResult.Succeeded(tokens.Issue(user));
-    }
+            // An unknown email costs one verification too, in the same queue, so neither time nor 503 tells them apart.
+            var verified = user is null
+                ? await hasher.VerifyAgainstDummyAsync(password, token)
+                : await hasher.VerifyAsync(password, user.PasswordHash, token);
+            return user is not null && verified
+                ? new LoginResult.Succeeded(tokens.Issue(user))
+                : new LoginResult.InvalidCredentials();
+        }, cancellationToken);
 
     public ValueTask<User?> FindAsync(int id, CancellationToken cancellationToken) => users.FindAsync(id, cancellationToken);
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
+using Todo.Api.Infrastructure;
 
 namespace Todo.Api.Auth;
 
@@ -14,6 +14,7 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
     [ProducesResponseType<UserResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<ActionResult<UserResponse>> SignUp(SignupRequest request, CancellationToken cancellationToken)
     {
         var user = await accounts.SignUpAsync(request.Email!, request.Password!, cancellationToken);
@@ -26,6 +27,7 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
     public async Task<IActionResult> Login(LoginRequest request, CancellationToken cancellationToken)
     {
         var clientAddress = HttpContext.Connection.RemoteIpAddress?.ToString();
@@ -35,8 +37,7 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
             case LoginResult.Succeeded(var token):
                 return Ok(new AccessTokenResponse(token.Value, "Bearer", token.ExpiresInSeconds));
             case LoginResult.Throttled(var retryAfter):
-                Response.Headers[HeaderNames.RetryAfter] =
-                    Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                Response.Headers[HeaderNames.RetryAfter] = ApiExceptionHandler.RetryAfterSeconds(retryAfter);
                 return Problem(
                     statusCode: StatusCodes.Status429TooManyRequests,
                     title: "Too many failed logins.",

@@ -8,12 +8,19 @@ namespace Todo.Api.Auth;
 public interface ILoginThrottle
 {
     /// <summary>
-    /// Atomically: refuses (returning how long to wait) when the email or the client is over budget, otherwise
-    /// counts this attempt as a failure in advance, so that parallel guesses cannot all pass the check before
-    /// any of them has been counted.
+    /// Runs one password check for an email under the throttle. Checks for one email run one after another, each
+    /// counted once its result is known: parallel guesses cannot all pass the budget check before any of them is
+    /// counted, and parallel right passwords are never counted at all.
     /// </summary>
-    TimeSpan? TryBeginAttempt(string normalizedEmail, string? clientAddress);
-
-    /// <summary>Takes back the failure counted in advance by <see cref="TryBeginAttempt"/> for an attempt that succeeded.</summary>
-    void RecordSuccess(string normalizedEmail, string? clientAddress);
+    /// <param name="normalizedEmail">The email in its normalised form, the key of its budget.</param>
+    /// <param name="clientAddress">The client's address, the key of the second budget, if known.</param>
+    /// <param name="check">The password check; an <see cref="LoginResult.InvalidCredentials"/> result counts as a failure.</param>
+    /// <param name="cancellationToken">Ends the wait for the email's turn.</param>
+    /// <returns><see cref="LoginResult.Throttled"/> without running <paramref name="check"/> when a budget is spent, else its result.</returns>
+    /// <exception cref="PasswordHashingSaturatedException">The email's turn did not come within the hashing wait.</exception>
+    Task<LoginResult> AttemptAsync(
+        string normalizedEmail,
+        string? clientAddress,
+        Func<CancellationToken, Task<LoginResult>> check,
+        CancellationToken cancellationToken);
 }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
+using Todo.Api.Auth;
 using Todo.Domain.Users;
 
 namespace Todo.Api.Infrastructure;
@@ -21,6 +23,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
                 (StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"The request body may be at most {RequestLimits.MaxRequestBodyBytes} bytes."),
             BadHttpRequestException bad => (bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode), "The request could not be read."),
             DuplicateEmailException => (StatusCodes.Status409Conflict, "Email already registered.", "An account with this email already exists."),
+            PasswordHashingSaturatedException => (StatusCodes.Status503ServiceUnavailable, "Too many password checks at once.", "Password hashing is at capacity. Try again after the time in Retry-After."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 (499, "Client closed request.", null),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred.", null),
@@ -31,6 +34,11 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
         }
 
+        if (exception is PasswordHashingSaturatedException saturated)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(saturated.RetryAfter);
+        }
+
         httpContext.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
@@ -39,6 +47,10 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>Retry-After in whole seconds, at least one (RFC 9110 §10.2.3).</summary>
+    public static string RetryAfterSeconds(TimeSpan wait) =>
+        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);

@@ -44,7 +44,7 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
     }
 
     [Fact]
-    public async Task Parallel_wrong_passwords_for_one_email_get_at_most_10_tries()
+    public async Task Parallel_wrong_passwords_for_one_email_get_exactly_10_tries()
     {
         var email = TodoApplication.NewEmail();
         await app.SignUpAsync(email);
@@ -55,11 +55,44 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
             return response.StatusCode;
         });
 
-        var tries = statuses.Count(status => status == HttpStatusCode.Unauthorized);
-        Assert.True(tries is >= 1 and <= 10, $"{tries} wrong passwords were tried in one window");
-        Assert.All(statuses, status => Assert.True(status is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, status.ToString()));
+        Assert.Equal(10, statuses.Count(status => status == HttpStatusCode.Unauthorized));
+        Assert.Equal(20, statuses.Count(status => status == HttpStatusCode.TooManyRequests));
         using var right = await app.PostLoginAsync(email, TodoApplication.DefaultPassword);
         await Problems.AssertProblemAsync(right, HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
+    public async Task Twenty_parallel_logins_with_the_right_password_all_succeed()
+    {
+        var email = TodoApplication.NewEmail();
+        await app.SignUpAsync(email);
+
+        var statuses = await InParallel.RunAsync(20, async _ =>
+        {
+            using var response = await app.PostLoginAsync(email, TodoApplication.DefaultPassword);
+            return response.StatusCode;
+        });
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+    }
+
+    [Fact]
+    public async Task Parallel_right_passwords_one_failure_short_of_the_limit_all_succeed_and_the_next_failure_locks()
+    {
+        var email = TodoApplication.NewEmail();
+        await app.SignUpAsync(email);
+        await FailAsync(email, 9);
+
+        var statuses = await InParallel.RunAsync(10, async _ =>
+        {
+            using var response = await app.PostLoginAsync(email, TodoApplication.DefaultPassword);
+            return response.StatusCode;
+        });
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        await FailAsync(email, 1);
+        using var locked = await app.PostLoginAsync(email, TodoApplication.DefaultPassword);
+        await Problems.AssertProblemAsync(locked, HttpStatusCode.TooManyRequests);
     }
 
     [Fact]

@@ -6,79 +6,143 @@ namespace Todo.Tests.Unit;
 
 public sealed class InMemoryLoginThrottleTests
 {
+    private static readonly LoginResult Failure = new LoginResult.InvalidCredentials();
+    private static readonly LoginResult Success = new LoginResult.Succeeded(new AccessToken("token", 900));
+
     private readonly ManualTimeProvider _time = new();
     private readonly InMemoryLoginThrottle _throttle;
 
     public InMemoryLoginThrottleTests()
     {
-        _throttle = new InMemoryLoginThrottle(Options.Create(new LoginThrottleOptions()), _time);
+        _throttle = new InMemoryLoginThrottle(Options.Create(new LoginThrottleOptions()), Options.Create(new PasswordHasherOptions()), _time);
     }
 
     [Fact]
-    public void Ten_failed_attempts_for_one_email_lock_it_until_the_window_passes()
+    public async Task Ten_failed_attempts_for_one_email_lock_it_until_the_window_passes()
     {
-        Fail("ALICE@EXAMPLE.COM", "10.0.0.1", times: 10);
+        await FailAsync("ALICE@EXAMPLE.COM", "10.0.0.1", times: 10);
         _time.Advance(TimeSpan.FromMinutes(5));
 
-        Assert.Equal(TimeSpan.FromMinutes(10), _throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", "10.0.0.2"));
-        Assert.Null(_throttle.TryBeginAttempt("BOB@EXAMPLE.COM", "10.0.0.2"));
+        Assert.Equal(new LoginResult.Throttled(TimeSpan.FromMinutes(10)), await AttemptAsync("ALICE@EXAMPLE.COM", "10.0.0.2", Success));
+        Assert.Equal(Success, await AttemptAsync("BOB@EXAMPLE.COM", "10.0.0.2", Success));
 
         _time.Advance(TimeSpan.FromMinutes(10));
-        Assert.Null(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", "10.0.0.1"));
+        Assert.Equal(Success, await AttemptAsync("ALICE@EXAMPLE.COM", "10.0.0.1", Success));
     }
 
     [Fact]
-    public void The_tenth_attempt_is_still_allowed_and_the_eleventh_is_not()
+    public async Task The_tenth_attempt_is_still_checked_and_the_eleventh_is_not()
     {
-        Fail("ALICE@EXAMPLE.COM", null, times: 9);
+        await FailAsync("ALICE@EXAMPLE.COM", null, times: 9);
 
-        Assert.Null(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", null));
-        Assert.NotNull(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", null));
+        Assert.Equal(Failure, await AttemptAsync("ALICE@EXAMPLE.COM", null, Failure));
+        Assert.IsType<LoginResult.Throttled>(await AttemptAsync("ALICE@EXAMPLE.COM", null, Success));
     }
 
     [Fact]
-    public void A_successful_attempt_takes_back_its_count()
+    public async Task Successful_attempts_are_never_counted()
     {
-        Fail("ALICE@EXAMPLE.COM", "10.0.0.1", times: 9);
+        await FailAsync("ALICE@EXAMPLE.COM", "10.0.0.1", times: 9);
         for (var i = 0; i < 5; i++)
         {
-            Assert.Null(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", "10.0.0.1"));
-            _throttle.RecordSuccess("ALICE@EXAMPLE.COM", "10.0.0.1");
+            Assert.Equal(Success, await AttemptAsync("ALICE@EXAMPLE.COM", "10.0.0.1", Success));
         }
 
-        Assert.Null(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", "10.0.0.1"));
-        Assert.NotNull(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", "10.0.0.1"));
+        Assert.Equal(Failure, await AttemptAsync("ALICE@EXAMPLE.COM", "10.0.0.1", Failure));
+        Assert.IsType<LoginResult.Throttled>(await AttemptAsync("ALICE@EXAMPLE.COM", "10.0.0.1", Success));
     }
 
     [Fact]
-    public void One_client_is_locked_only_after_its_limit_of_failures_across_emails()
+    public async Task Parallel_checks_for_one_email_run_one_at_a_time_so_exactly_the_budget_of_failures_is_checked()
+    {
+        var running = 0;
+        var mostAtOnce = 0;
+        var checks = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => _throttle.AttemptAsync("ALICE@EXAMPLE.COM", null, async _ =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref mostAtOnce, now);
+            await Task.Delay(5, CancellationToken.None);
+            Interlocked.Decrement(ref running);
+            return Failure;
+        }, CancellationToken.None))));
+
+        Assert.Equal(1, mostAtOnce);
+        Assert.Equal(10, checks.Count(result => result == Failure));
+        Assert.Equal(30, checks.Count(result => result is LoginResult.Throttled));
+    }
+
+    [Fact]
+    public async Task Parallel_right_passwords_on_an_email_one_failure_short_of_its_limit_are_never_refused()
+    {
+        await FailAsync("ALICE@EXAMPLE.COM", null, times: 9);
+
+        var checks = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(() => _throttle.AttemptAsync("ALICE@EXAMPLE.COM", null, async _ =>
+        {
+            await Task.Yield();
+            return Success;
+        }, CancellationToken.None))));
+
+        Assert.All(checks, result => Assert.Equal(Success, result));
+    }
+
+    [Fact]
+    public async Task A_turn_that_does_not_come_within_the_hashing_wait_is_saturation_not_a_failure()
+    {
+        var throttle = new InMemoryLoginThrottle(
+            Options.Create(new LoginThrottleOptions()),
+            Options.Create(new PasswordHasherOptions { QueueTimeout = TimeSpan.FromMilliseconds(20) }),
+            _time);
+        var release = new TaskCompletionSource<LoginResult>();
+        var holder = throttle.AttemptAsync("ALICE@EXAMPLE.COM", null, _ => release.Task, CancellationToken.None);
+
+        await Assert.ThrowsAsync<PasswordHashingSaturatedException>(
+            () => throttle.AttemptAsync("ALICE@EXAMPLE.COM", null, _ => Task.FromResult(Failure), CancellationToken.None));
+
+        release.SetResult(Success);
+        Assert.Equal(Success, await holder);
+        Assert.Equal(Success, await throttle.AttemptAsync("ALICE@EXAMPLE.COM", null, _ => Task.FromResult(Success), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task One_client_is_locked_only_after_its_limit_of_failures_across_emails()
     {
         var limit = new LoginThrottleOptions().MaxFailuresPerClient;
         Assert.InRange(limit, 100, 1000);
         for (var i = 0; i < limit; i++)
         {
-            Assert.Null(_throttle.TryBeginAttempt($"USER{i}@EXAMPLE.COM", "203.0.113.7"));
+            Assert.Equal(Failure, await AttemptAsync($"USER{i}@EXAMPLE.COM", "203.0.113.7", Failure));
         }
 
-        Assert.NotNull(_throttle.TryBeginAttempt("NEW@EXAMPLE.COM", "203.0.113.7"));
-        Assert.Null(_throttle.TryBeginAttempt("NEW@EXAMPLE.COM", "203.0.113.8"));
+        Assert.IsType<LoginResult.Throttled>(await AttemptAsync("NEW@EXAMPLE.COM", "203.0.113.7", Success));
+        Assert.Equal(Success, await AttemptAsync("NEW@EXAMPLE.COM", "203.0.113.8", Success));
     }
 
     [Fact]
-    public void Failures_in_an_expired_window_start_a_new_count()
+    public async Task Failures_in_an_expired_window_start_a_new_count()
     {
-        Fail("ALICE@EXAMPLE.COM", null, times: 9);
+        await FailAsync("ALICE@EXAMPLE.COM", null, times: 9);
         _time.Advance(TimeSpan.FromMinutes(16));
-        Fail("ALICE@EXAMPLE.COM", null, times: 9);
+        await FailAsync("ALICE@EXAMPLE.COM", null, times: 9);
 
-        Assert.Null(_throttle.TryBeginAttempt("ALICE@EXAMPLE.COM", null));
+        Assert.Equal(Success, await AttemptAsync("ALICE@EXAMPLE.COM", null, Success));
     }
 
-    private void Fail(string email, string? client, int times)
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    private Task<LoginResult> AttemptAsync(string email, string? client, LoginResult outcome) =>
+        _throttle.AttemptAsync(email, client, _ => Task.FromResult(outcome), CancellationToken.None);
+
+    private async Task FailAsync(string email, string? client, int times)
     {
         for (var i = 0; i < times; i++)
         {
-            Assert.Null(_throttle.TryBeginAttempt(email, client));
+            Assert.Equal(Failure, await AttemptAsync(email, client, Failure));
         }
     }
 }
