@@ -25,6 +25,9 @@ public static class ControllerSetup
                 json.NumberHandling = JsonNumberHandling.Strict;
                 json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
 
+                // {"title":"a","title":"b"} means two things at once: refuse it rather than let the last one win.
+                json.AllowDuplicateProperties = false;
+
                 // Parser messages name .NET types; clients get a plain sentence instead.
                 options.AllowInputFormatterExceptionMessages = false;
             });

@@ -71,6 +71,14 @@ internal static class BundledDatabaseCopy
         try
         {
             File.Copy(sourcePath, partial);
+
+            // A copy keeps its source's mode, and a package built from a read-only tree ships the file as 0444:
+            // SQLite would then open the copy read-only and every write would fail. The copy is ours to write.
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(partial, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
             File.Move(partial, targetPath, overwrite: false);
             return BundledDatabaseCopyOutcome.Copied;
         }

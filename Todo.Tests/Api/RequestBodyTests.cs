@@ -84,6 +84,26 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         await Problems.AssertValidationProblemAsync(response, field);
     }
 
+    [Theory]
+    [InlineData("POST", "/todos", """{"title":"a","title":"b"}""")]
+    [InlineData("PUT", "/todos/{id}", """{"title":"a","completed":true,"title":"b"}""")]
+    [InlineData("PATCH", "/todos/{id}", """{"completed":true,"completed":false}""")]
+    [InlineData("POST", "/auth/signup", """{"email":"dup@example.com","password":"long enough","email":"other@example.com"}""")]
+    [InlineData("POST", "/auth/login", """{"email":"a@example.com","password":"long enough","password":"another one"}""")]
+    public async Task A_body_with_a_duplicated_property_is_400_and_changes_nothing(string method, string path, string json)
+    {
+        using var before = await User.Client.GetAsync("/todos?pageSize=100");
+        var countBefore = (await Json.ReadAsync(before, HttpStatusCode.OK)).GetProperty("totalCount").GetInt32();
+
+        using var response = await SendAsync(method, path, Json.Raw(json));
+
+        await AssertValidationProblemAsync(response);
+        using var after = await User.Client.GetAsync("/todos?pageSize=100");
+        Assert.Equal(countBefore, (await Json.ReadAsync(after, HttpStatusCode.OK)).GetProperty("totalCount").GetInt32());
+        using var fetched = await User.Client.GetAsync($"/todos/{_todoId}");
+        Assert.Equal("body target", (await Json.ReadAsync(fetched, HttpStatusCode.OK)).GetProperty("title").GetString());
+    }
+
     [Fact]
     public async Task A_rejected_body_changes_nothing()
     {

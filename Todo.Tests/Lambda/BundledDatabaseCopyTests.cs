@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Todo.Api.Lambda;
 
 namespace Todo.Tests.Lambda;
@@ -18,6 +19,27 @@ public sealed class BundledDatabaseCopyTests : IDisposable
         Assert.Equal(BundledDatabaseCopyOutcome.Copied, outcome);
         Assert.Equal("bundled", File.ReadAllText(PathOf("tmp/todo.db")));
         Assert.Equal(["todo.db"], Directory.GetFiles(PathOf("tmp")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_copy_of_a_read_only_bundled_database_is_writable_by_its_owner_and_through_sqlite()
+    {
+        var bundled = PathOf("bundled.db");
+        await using (var create = new SqliteConnection($"Data Source={bundled};Pooling=False"))
+        {
+            await create.OpenAsync();
+            await Execute(create, "CREATE TABLE notes (text TEXT)");
+        }
+
+        File.SetUnixFileMode(bundled, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        Assert.Equal(BundledDatabaseCopyOutcome.Copied, BundledDatabaseCopy.EnsureCopy(bundled, PathOf("tmp/todo.db")));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(PathOf("tmp/todo.db")));
+        await using var copy = new SqliteConnection($"Data Source={PathOf("tmp/todo.db")};Pooling=False");
+        await copy.OpenAsync();
+        await Execute(copy, "INSERT INTO notes VALUES ('written after the cold start')");
     }
 
     [Fact]
@@ -42,4 +64,11 @@ public sealed class BundledDatabaseCopyTests : IDisposable
     }
 
     public void Dispose() => _directory.Delete(recursive: true);
+
+    private static async Task Execute(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
 }

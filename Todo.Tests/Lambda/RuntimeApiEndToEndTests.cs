@@ -23,10 +23,13 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
     {
         _runtimeApi = await FakeLambdaRuntimeApi.StartAsync();
 
-        // A read-only copy of the package as the task root (root ignores the mode bits, so the test also checks
-        // afterwards that nothing in it changed).
+        // A read-only copy of the package as the task root, every file and folder without write bits (the test also
+        // checks afterwards that nothing in it changed), run by an unprivileged user (see LambdaProcess) who can
+        // read it and write only the temp directory.
         CopyDirectory(package.PublishDirectory, TaskRoot);
         Directory.CreateDirectory(TempDirectory);
+        File.SetUnixFileMode(_environment.FullName, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(TempDirectory, (UnixFileMode)0b111_111_111);
         foreach (var path in Directory.EnumerateFileSystemEntries(TaskRoot, "*", SearchOption.AllDirectories).Append(TaskRoot))
         {
             File.SetUnixFileMode(path, File.GetUnixFileMode(path) & ~(UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));

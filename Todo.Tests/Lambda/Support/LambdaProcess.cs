@@ -9,6 +9,9 @@ namespace Todo.Tests.Lambda.Support;
 /// </summary>
 public sealed class LambdaProcess : IAsyncDisposable
 {
+    /// <summary>The uid and gid of "nobody" on Debian.</summary>
+    public const int NobodyId = 65534;
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
@@ -16,12 +19,15 @@ public sealed class LambdaProcess : IAsyncDisposable
     {
         // `dotnet Todo.Api.dll` with the dotnet that runs these tests, wherever CI installed it.
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet, [Path.Combine(taskRoot, "Todo.Api.dll")])
-        {
-            WorkingDirectory = taskRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+
+        // Lambda runs functions as an unprivileged user, for whom file modes hold (root ignores them): as root
+        // (CI), the function runs as nobody.
+        var start = Environment.IsPrivilegedProcess
+            ? new ProcessStartInfo("setpriv", [$"--reuid={NobodyId}", $"--regid={NobodyId}", "--clear-groups", "--", dotnet, Path.Combine(taskRoot, "Todo.Api.dll")])
+            : new ProcessStartInfo(dotnet, [Path.Combine(taskRoot, "Todo.Api.dll")]);
+        start.WorkingDirectory = taskRoot;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         foreach (var inherited in new[] { "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ASPNETCORE_URLS", "ConnectionStrings__Todo" })
         {
             start.Environment.Remove(inherited);
@@ -30,6 +36,7 @@ public sealed class LambdaProcess : IAsyncDisposable
         start.Environment["AWS_LAMBDA_RUNTIME_API"] = runtimeApi;
         start.Environment["LAMBDA_TASK_ROOT"] = taskRoot;
         start.Environment["TMPDIR"] = tempDirectory;
+        start.Environment["HOME"] = tempDirectory;
         // No Lambda__* settings: the published appsettings.json must be enough to find and copy the bundled database.
         foreach (var (name, value) in environment)
         {
