@@ -9,33 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-20}
 port=5392
-base=http://127.0.0.1:$port
-
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-
-work=$(mktemp -d)
-server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
-
-dotnet publish Todo.Api -c Release -o "$work/app" --nologo -v q
 # The client-address budget is lifted so that every failing login of the storm really costs a hash (from one
 # address the default would answer 429, which costs nothing, after 500 failures).
-ASPNETCORE_ENVIRONMENT=Production \
-Jwt__SigningKey="$(head -c 48 /dev/urandom | base64)" \
-ConnectionStrings__Todo="Data Source=$work/bench.db" \
-LoginThrottle__MaxFailuresPerClient=100000 \
-Logging__LogLevel__Default=Warning \
-  dotnet "$work/app/Todo.Api.dll" --urls "$base" &
-server=$!
-for _ in $(seq 1 50); do curl -sf "$base/health" >/dev/null && break; sleep 0.2; done
-
-json='Content-Type: application/json'
-curl -sf -X POST "$base/auth/signup" -H "$json" -d '{"email":"storm@example.com","password":"benchmark-password"}' >/dev/null
-token=$(curl -sf -X POST "$base/auth/login" -H "$json" -d '{"email":"storm@example.com","password":"benchmark-password"}' \
-  | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
-for i in $(seq 1 20); do
-  curl -sf -X POST "$base/todos" -H "$json" -H "Authorization: Bearer $token" -d "{\"title\":\"seed $i\"}" >/dev/null
-done
+api_settings=(LoginThrottle__MaxFailuresPerClient=100000)
+source bench/api.sh
+seed_todos 20
 
 # Every request a new unknown email, so no email budget ends the storm early.
 password=$(printf 'x%.0s' $(seq 1 128))
@@ -79,6 +57,15 @@ wrk -t1 -c4 -d10s -H "Authorization: Bearer $token" "$base/todos?pageSize=20" >/
 warm=$!
 wrk -t1 -c4 -d10s -s "$work/storm.lua" "$base" >/dev/null
 wait "$warm"
+
+# Ordinary bursts fit the defaults: 20 parallel right-password logins and 10 parallel signups, every one 2xx.
+burst() { # count body
+  seq 1 "$1" | xargs -P "$1" -I{} curl -s -o /dev/null -w '%{http_code}\n' -X POST "$base/auth/$2" -H "$json" \
+    -d "$(printf "$3" "{}")" | sort | uniq -c | tr '\n' ' '
+}
+echo "== bursts with the default settings"
+echo "20 parallel right-password logins: $(burst 20 login '{"email":"bench@example.com","password":"benchmark-password"}')"
+echo "10 parallel signups: $(burst 10 signup '{"email":"burst-%s-'"$RANDOM"'@example.com","password":"benchmark-password"}')"
 
 echo "== quiet: no logins"
 measure quiet 10

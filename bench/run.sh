@@ -6,30 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}
 port=5391
-base=http://127.0.0.1:$port
-
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-
-work=$(mktemp -d)
-server=""
-trap '[ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
-
-dotnet publish Todo.Api -c Release -o "$work/app" --nologo -v q
-ASPNETCORE_ENVIRONMENT=Production \
-Jwt__SigningKey="$(head -c 48 /dev/urandom | base64)" \
-ConnectionStrings__Todo="Data Source=$work/bench.db" \
-Logging__LogLevel__Default=Warning \
-  dotnet "$work/app/Todo.Api.dll" --urls "$base" &
-server=$!
-for _ in $(seq 1 50); do curl -sf "$base/health" >/dev/null && break; sleep 0.2; done
-
-json='Content-Type: application/json'
-curl -sf -X POST "$base/auth/signup" -H "$json" -d '{"email":"bench@example.com","password":"benchmark-password"}' >/dev/null
-token=$(curl -sf -X POST "$base/auth/login" -H "$json" -d '{"email":"bench@example.com","password":"benchmark-password"}' \
-  | sed 's/.*"accessToken":"\([^"]*\)".*/\1/')
-for i in $(seq 1 100); do
-  curl -sf -X POST "$base/todos" -H "$json" -H "Authorization: Bearer $token" -d "{\"title\":\"seed $i\"}" >/dev/null
-done
+api_settings=()
+source bench/api.sh
+seed_todos 100
 
 cat > "$work/post.lua" <<LUA
 wrk.method = "POST"

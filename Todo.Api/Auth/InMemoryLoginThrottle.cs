@@ -5,9 +5,13 @@ namespace Todo.Api.Auth;
 /// <summary>
 /// A fixed window per key, starting at its first failure, held in this process's memory: enough for one
 /// Kestrel process or one Lambda execution environment. Several instances would need a shared store.
-/// One lock guards the counts and the per-email turns: the work under it is a few dictionary operations, next to a
-/// BCrypt hash per login.
 /// </summary>
+/// <remarks>
+/// Exact for one email: a check runs only while the failures already known plus the checks in flight stay within the
+/// budget, so parallel guesses can never pass it; a check that finds no room waits for one in flight to end instead
+/// of being refused, so parallel right passwords are never refused (a success gives its room back). Only known
+/// failures refuse. One lock guards it all: the work under it is a few dictionary operations, next to a BCrypt hash.
+/// </remarks>
 public sealed class InMemoryLoginThrottle(
     IOptions<LoginThrottleOptions> options,
     IOptions<PasswordHasherOptions> hashing,
@@ -16,7 +20,7 @@ public sealed class InMemoryLoginThrottle(
     private const int PruneThreshold = 10_000;
 
     private readonly Dictionary<string, FailureWindow> _windows = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, EmailTurn> _turns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EmailChecks> _checks = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public async Task<LoginResult> AttemptAsync(
@@ -29,39 +33,21 @@ public sealed class InMemoryLoginThrottle(
         var emailKey = EmailKey(normalizedEmail);
         var clientKey = clientAddress is null ? null : ClientKey(clientAddress);
 
-        var turn = JoinTurns(emailKey);
+        if (await EnterAsync(emailKey, clientKey, cancellationToken).ConfigureAwait(false) is TimeSpan retryAfter)
+        {
+            return new LoginResult.Throttled(retryAfter);
+        }
+
+        var failed = false;
         try
         {
-            // Waiting for the email's turn is waiting for another hash, so it is bounded like the hashing queue.
-            var wait = hashing.Value.QueueTimeout;
-            if (!await turn.Semaphore.WaitAsync(wait, cancellationToken).ConfigureAwait(false))
-            {
-                throw new PasswordHashingSaturatedException(wait);
-            }
-
-            try
-            {
-                if (RetryAfter(emailKey, clientKey) is TimeSpan retryAfter)
-                {
-                    return new LoginResult.Throttled(retryAfter);
-                }
-
-                var result = await check(cancellationToken).ConfigureAwait(false);
-                if (result is LoginResult.InvalidCredentials)
-                {
-                    CountFailure(emailKey, clientKey);
-                }
-
-                return result;
-            }
-            finally
-            {
-                turn.Semaphore.Release();
-            }
+            var result = await check(cancellationToken).ConfigureAwait(false);
+            failed = result is LoginResult.InvalidCredentials;
+            return result;
         }
         finally
         {
-            LeaveTurns(emailKey, turn);
+            Leave(emailKey, clientKey, failed);
         }
     }
 
@@ -72,65 +58,118 @@ public sealed class InMemoryLoginThrottle(
     private static TimeSpan? Max(TimeSpan? first, TimeSpan? second) =>
         first is null ? second : second is null ? first : (first > second ? first : second);
 
-    private TimeSpan? RetryAfter(string emailKey, string? clientKey)
+    /// <returns>How long to wait when a budget is spent; null once the check may run (it is then in flight).</returns>
+    private async Task<TimeSpan?> EnterAsync(string emailKey, string? clientKey, CancellationToken cancellationToken)
+    {
+        // Waiting for room is waiting for other checks' hashes, so it is bounded like the hashing queue.
+        var patience = hashing.Value.QueueTimeout;
+        var started = time.GetTimestamp();
+        while (true)
+        {
+            TaskCompletionSource roomMade;
+            lock (_gate)
+            {
+                var now = time.GetUtcNow();
+                var limits = options.Value;
+                var emailWait = WaitFor(emailKey, limits.MaxFailuresPerEmail, now);
+                var clientWait = clientKey is null ? null : WaitFor(clientKey, limits.MaxFailuresPerClient, now);
+                if (Max(emailWait, clientWait) is TimeSpan retryAfter)
+                {
+                    return retryAfter;
+                }
+
+                var checks = ChecksOf(emailKey);
+                if (Failures(emailKey, now) + checks.InFlight < limits.MaxFailuresPerEmail)
+                {
+                    checks.InFlight++;
+                    return null;
+                }
+
+                roomMade = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                checks.Waiting.Add(roomMade);
+            }
+
+            var remaining = patience - time.GetElapsedTime(started);
+            try
+            {
+                await roomMade.Task.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ended) when (ended is TimeoutException or OperationCanceledException)
+            {
+                lock (_gate)
+                {
+                    var checks = ChecksOf(emailKey);
+                    checks.Waiting.Remove(roomMade);
+                    Forget(emailKey, checks);
+                }
+
+                if (ended is TimeoutException)
+                {
+                    throw new PasswordHashingSaturatedException(patience);
+                }
+
+                throw;
+            }
+        }
+    }
+
+    private void Leave(string emailKey, string? clientKey, bool failed)
     {
         var now = time.GetUtcNow();
-        var limits = options.Value;
         lock (_gate)
         {
-            var emailWait = WaitFor(emailKey, limits.MaxFailuresPerEmail, now);
-            var clientWait = clientKey is null ? null : WaitFor(clientKey, limits.MaxFailuresPerClient, now);
-            return Max(emailWait, clientWait);
+            if (failed)
+            {
+                if (_windows.Count > PruneThreshold)
+                {
+                    Prune(now);
+                }
+
+                Count(emailKey, now);
+                if (clientKey is not null)
+                {
+                    Count(clientKey, now);
+                }
+            }
+
+            // Everyone waiting looks again: a success made room, a failure may have spent the budget (then they are
+            // all refused at once rather than one by one).
+            var checks = ChecksOf(emailKey);
+            checks.InFlight--;
+            foreach (var waiter in checks.Waiting)
+            {
+                waiter.TrySetResult();
+            }
+
+            checks.Waiting.Clear();
+            Forget(emailKey, checks);
         }
     }
 
-    private void CountFailure(string emailKey, string? clientKey)
+    private EmailChecks ChecksOf(string emailKey)
     {
-        var now = time.GetUtcNow();
-        lock (_gate)
+        if (!_checks.TryGetValue(emailKey, out var checks))
         {
-            if (_windows.Count > PruneThreshold)
-            {
-                Prune(now);
-            }
-
-            Count(emailKey, now);
-            if (clientKey is not null)
-            {
-                Count(clientKey, now);
-            }
+            checks = new EmailChecks();
+            _checks[emailKey] = checks;
         }
+
+        return checks;
     }
 
-    private EmailTurn JoinTurns(string emailKey)
+    // An email with nothing in flight and nobody waiting costs no memory.
+    private void Forget(string emailKey, EmailChecks checks)
     {
-        lock (_gate)
+        if (checks.InFlight == 0 && checks.Waiting.Count == 0)
         {
-            if (!_turns.TryGetValue(emailKey, out var turn))
-            {
-                turn = new EmailTurn();
-                _turns[emailKey] = turn;
-            }
-
-            turn.Waiting++;
-            return turn;
-        }
-    }
-
-    // The last one out removes the email's turn, so emails nobody is logging in with cost no memory.
-    private void LeaveTurns(string emailKey, EmailTurn turn)
-    {
-        lock (_gate)
-        {
-            if (--turn.Waiting == 0)
-            {
-                _turns.Remove(emailKey);
-                turn.Semaphore.Dispose();
-            }
+            _checks.Remove(emailKey);
         }
     }
 
     private bool IsOpen(FailureWindow window, DateTimeOffset now) => window.Start + options.Value.Window > now;
+
+    private int Failures(string key, DateTimeOffset now) =>
+        _windows.TryGetValue(key, out var window) && IsOpen(window, now) ? window.Failures : 0;
 
     private TimeSpan? WaitFor(string key, int limit, DateTimeOffset now) =>
         _windows.TryGetValue(key, out var window) && window.Failures >= limit && IsOpen(window, now)
@@ -155,11 +194,11 @@ public sealed class InMemoryLoginThrottle(
 
     private sealed record FailureWindow(DateTimeOffset Start, int Failures);
 
-    /// <summary>One email's checks, one at a time, and how many requests hold or wait for it.</summary>
-    private sealed class EmailTurn
+    /// <summary>One email's checks in flight, and the requests waiting for room among them.</summary>
+    private sealed class EmailChecks
     {
-        public SemaphoreSlim Semaphore { get; } = new(1, 1);
+        public int InFlight { get; set; }
 
-        public int Waiting { get; set; }
+        public List<TaskCompletionSource> Waiting { get; } = [];
     }
 }
