@@ -1,39 +1,17 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Todo.Tests.Support;
 
 namespace Todo.Tests.Kestrel;
 
 /// <summary>What only the real server shows: Kestrel's own body accounting and where the program finds its settings.</summary>
-public sealed class KestrelHostingTests : IAsyncLifetime
+public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixture<SignedInApiProcess>
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("todo-kestrel-tests-");
-    private ApiProcess? _api;
-    private HttpClient? _client;
+    private ApiProcess Api => server.Api;
 
-    public async Task InitializeAsync()
-    {
-        // Started from a folder with no appsettings.json, as a service manager or a test harness might.
-        _api = await ApiProcess.StartAsync(Path.Combine(_directory.FullName, "todo.db"), workingDirectory: _directory.FullName);
-        _client = new HttpClient { BaseAddress = _api.BaseAddress };
-        using var signup = await _client.PostAsJsonAsync("/auth/signup", new { email = "kestrel@example.com", password = "correct horse battery" });
-        using var login = await _client.PostAsJsonAsync("/auth/login", new { email = "kestrel@example.com", password = "correct horse battery" });
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        _client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-    }
-
-    public Task DisposeAsync()
-    {
-        _client?.Dispose();
-        _api?.Dispose();
-        SqliteConnection.ClearAllPools();
-        _directory.Delete(recursive: true);
-        return Task.CompletedTask;
-    }
+    private HttpClient Client => server.Client;
 
     [Theory]
     [InlineData(65_536, 100, HttpStatusCode.Created)]
@@ -45,7 +23,7 @@ public sealed class KestrelHostingTests : IAsyncLifetime
         var body = JsonBodyOfExactly(bodyBytes);
         using var content = new ChunkedContent(body, "application/json", chunkBytes);
 
-        using var response = await _client!.PostAsync("/todos", content);
+        using var response = await Client.PostAsync("/todos", content);
 
         // A 65,536-byte title is far over 200 characters: accepted bodies are read and then fail validation.
         Assert.Equal(expected == HttpStatusCode.Created ? HttpStatusCode.BadRequest : expected, response.StatusCode);
@@ -58,6 +36,45 @@ public sealed class KestrelHostingTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("fffffffffffffffffff")] // overflows: Kestrel throws a bare IOException
+    [InlineData("100000000")] // 2^32, overflows too
+    [InlineData("zz")] // not hexadecimal
+    public async Task A_bad_chunk_size_is_a_400_problem_logged_in_one_line(string chunkSize)
+    {
+        var logged = Api.Output.Count;
+
+        var response = await RawHttp.SendAsync(Api.BaseAddress, LoginRequestHead + "Transfer-Encoding: chunked\r\n\r\n" +
+            $"{chunkSize}\r\n{{\"email\":\"a@example.com\"}}\r\n0\r\n\r\n");
+
+        Assert.NotNull(response);
+        Assert.True(response.Status == 400, $"{response.Status}: {response.Body}");
+        Assert.Equal("application/problem+json", response.Headers["Content-Type"].Split(';')[0]);
+        using var problem = JsonDocument.Parse(response.Body);
+        Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+        AssertOneLogLineAbout("/auth/login", await NewLogLinesAsync(logged));
+    }
+
+    [Theory]
+    [InlineData("Content-Length: 100\r\n\r\n{\"email\":")] // the body ends before its length
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n40\r\n{\"email\":")] // the body ends inside a chunk
+    [InlineData("Transfer-Encoding: chunked\r\n\r\n3\r\n{\"emailXX\r\n0\r\n\r\n")] // a chunk longer than its size
+    public async Task A_body_cut_short_or_overrunning_its_chunk_costs_at_most_one_log_line_and_no_stack_trace(string framing)
+    {
+        var logged = Api.Output.Count;
+
+        var response = await RawHttp.SendAsync(Api.BaseAddress, LoginRequestHead + framing, closeAfterSending: true);
+
+        // A client that stopped sending has gone: Kestrel may drop the request as aborted (nothing to log) or
+        // answer it. Either way it is never a 500, and never more than one line.
+        Assert.True(response is null || response.Status is >= 400 and < 500, $"{response?.Status}: {response?.Body}");
+        var lines = await NewLogLinesAsync(logged);
+        if (lines.Count > 0)
+        {
+            AssertOneLogLineAbout("/auth/login", lines);
+        }
+    }
+
+    [Theory]
     [InlineData("/todos", HttpStatusCode.OK)]
     [InlineData("/todos/999999", HttpStatusCode.NotFound)]
     [InlineData("/auth/me", HttpStatusCode.OK)]
@@ -66,8 +83,8 @@ public sealed class KestrelHostingTests : IAsyncLifetime
     [InlineData("/openapi/v1.json", HttpStatusCode.OK)]
     public async Task HEAD_answers_like_GET_without_a_body(string path, HttpStatusCode expected)
     {
-        using var get = await _client!.GetAsync(path);
-        using var head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+        using var get = await Client.GetAsync(path);
+        using var head = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
 
         Assert.Equal(expected, get.StatusCode);
         Assert.Equal(expected, head.StatusCode);
@@ -78,12 +95,43 @@ public sealed class KestrelHostingTests : IAsyncLifetime
     [Fact]
     public void Started_from_another_folder_the_program_still_reads_its_own_appsettings()
     {
-        var output = _api!.Output;
+        var output = Api.Output;
 
         // appsettings.json turns EF Core's per-command logging down to Warning and leaves ours at Information.
         Assert.Contains(output, line => line.Contains("DatabaseMigrationService", StringComparison.Ordinal));
         Assert.DoesNotContain(output, line => line.Contains("Executed DbCommand", StringComparison.Ordinal));
         Assert.DoesNotContain(output, line => line.Contains("Request starting", StringComparison.Ordinal));
+    }
+
+    private const string LoginRequestHead = "POST /auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
+
+    private static void AssertOneLogLineAbout(string path, IReadOnlyList<string> lines)
+    {
+        var line = Assert.Single(lines);
+        Assert.Contains(path, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>The lines logged after the first <paramref name="before"/>, once the log has been quiet for a moment.</summary>
+    private async Task<IReadOnlyList<string>> NewLogLinesAsync(int before)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var count = Api.Output.Count;
+        while (count == before && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            count = Api.Output.Count;
+        }
+
+        // The console logger writes from a queue: wait until nothing more arrives.
+        do
+        {
+            count = Api.Output.Count;
+            await Task.Delay(500);
+        }
+        while (Api.Output.Count != count);
+
+        return [.. Api.Output.Skip(before)];
     }
 
     /// <summary>{"title":"aaaa…"} of exactly the given size in UTF-8.</summary>
