@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Formatters;
+using Microsoft.Extensions.Options;
 
 namespace Todo.Api.Infrastructure;
 
@@ -25,15 +27,27 @@ public static class ControllerSetup
                 json.NumberHandling = JsonNumberHandling.Strict;
                 json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
 
-                // {"title":"a","title":"b"} means two things at once: refuse it rather than let the last one win.
+                // {"title":"a","title":"b"} would otherwise be "b": whichever copy a proxy, a log or a WAF looked at,
+                // the API might act on the other one (the contract makes it a 400). StrictJsonInputFormatter also
+                // covers the parts of a body the serializer skips.
                 json.AllowDuplicateProperties = false;
 
                 // Parser messages name .NET types; clients get a plain sentence instead.
                 options.AllowInputFormatterExceptionMessages = false;
             });
 
+        services.AddOptions<MvcOptions>().Configure<IOptions<JsonOptions>, ILogger<SystemTextJsonInputFormatter>>((mvc, json, logger) =>
+        {
+            var framework = mvc.InputFormatters.OfType<SystemTextJsonInputFormatter>().Single();
+            mvc.InputFormatters[mvc.InputFormatters.IndexOf(framework)] = new StrictJsonInputFormatter(json.Value, logger);
+        });
+
         // The OpenAPI generator reads these (minimal-API) options: keep its schemas as strict as the binder.
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            options.SerializerOptions.AllowDuplicateProperties = false;
+        });
         services.AddValidatorsFromAssemblyContaining<FluentValidationFilter>(ServiceLifetime.Singleton);
         return services;
     }

@@ -11,7 +11,7 @@ public static class ModelStateProblemFactory
 {
     public const string BodyField = "body";
 
-    private const string BodyMessage = "The request body must be a JSON object.";
+    private const string BodyMessage = "The request body must be a JSON object, each property name at most once.";
     private const string FieldMessage = "The value is not valid JSON of the expected type.";
 
     public static IActionResult Create(ActionContext context)
