@@ -52,6 +52,7 @@ public partial class Program
 
         var app = builder.Build();
 
+        app.UseSecurityHeaders();
         app.UseApiProblemDetails();
         app.UseRequestBodyLimit();
         app.UseAuthentication();

@@ -42,6 +42,8 @@ public sealed class TodoFlowTests(AppHostFixture fixture) : IClassFixture<AppHos
         var location = Assert.Single(created.Header("Location"));
         Assert.EndsWith(locationPath + values["id"], location, StringComparison.Ordinal);
         Assert.Contains("application/json", Assert.Single(created.Header("Content-Type")), StringComparison.Ordinal);
+        Assert.Equal(["nosniff"], created.Header("X-Content-Type-Options"));
+        Assert.Equal(["no-store"], created.Header("Cache-Control"));
         Assert.Empty(created.Header("Content-Length"));
         Assert.False(created.GetProperty("isBase64Encoded").GetBoolean());
 
@@ -130,5 +132,17 @@ public sealed class TodoFlowTests(AppHostFixture fixture) : IClassFixture<AppHos
             Assert.True(response.TryGetProperty("cookies", out _));
             Assert.False(response.TryGetProperty("multiValueHeaders", out _));
         }
+    }
+
+    [Fact]
+    public async Task The_openapi_document_names_the_stage_as_its_server_whatever_the_host_header()
+    {
+        var document = await fixture.Host.InvokeFileAsync(LambdaTestPaths.Own("v1-openapi.json"), new Dictionary<string, string>());
+
+        Assert.Equal(200, document.Status());
+        Assert.Equal(["nosniff"], document.Header("X-Content-Type-Options"));
+        var server = Assert.Single(document.Json().GetProperty("servers").EnumerateArray());
+        Assert.Equal("/Prod", server.GetProperty("url").GetString());
+        Assert.DoesNotContain("evil.example", document.Json().GetRawText(), StringComparison.Ordinal);
     }
 }
