@@ -53,6 +53,7 @@ internal static class LambdaProblemResponse
         {
             [HeaderNames.ContentType] = "application/problem+json; charset=utf-8",
             [HeaderNames.CacheControl] = "no-store",
+            [HeaderNames.XContentTypeOptions] = "nosniff",
         };
         return new ProxyResponse { StatusCode = status, Headers = headers, Body = body.ToArray(), TraceIdentifier = traceIdentifier };
     }

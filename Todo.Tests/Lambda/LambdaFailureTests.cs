@@ -52,6 +52,7 @@ public sealed class LambdaFailureTests(ProbeHostFixture fixture) : IClassFixture
 
         Assert.Equal(500, response.Status());
         Assert.StartsWith("application/problem+json", Assert.Single(response.Header("Content-Type")), StringComparison.Ordinal);
+        Assert.Equal(["nosniff"], response.Header("X-Content-Type-Options"));
         var body = Encoding.UTF8.GetString(response.BodyBytes());
         Assert.DoesNotContain(LambdaProbeStartupFilter.ProbeFailureMessage, body, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", body, StringComparison.Ordinal);
