@@ -8,16 +8,16 @@ namespace Todo.Api.Auth;
 public interface ILoginThrottle
 {
     /// <summary>
-    /// Runs one password check for an email under the throttle. Checks for one email run one after another, each
-    /// counted once its result is known: parallel guesses cannot all pass the budget check before any of them is
-    /// counted, and parallel right passwords are never counted at all.
+    /// Runs one password check for an email under the throttle, counted once its result is known. Checks for one
+    /// email never outnumber what is left of its budget (the rest wait for room): parallel guesses cannot all pass
+    /// the budget check before any of them is counted, and parallel right passwords are never counted or refused.
     /// </summary>
     /// <param name="normalizedEmail">The email in its normalised form, the key of its budget.</param>
     /// <param name="clientAddress">The client's address, the key of the second budget, if known.</param>
     /// <param name="check">The password check; an <see cref="LoginResult.InvalidCredentials"/> result counts as a failure.</param>
-    /// <param name="cancellationToken">Ends the wait for the email's turn.</param>
+    /// <param name="cancellationToken">Ends the wait for room among the email's checks.</param>
     /// <returns><see cref="LoginResult.Throttled"/> without running <paramref name="check"/> when a budget is spent, else its result.</returns>
-    /// <exception cref="PasswordHashingSaturatedException">The email's turn did not come within the hashing wait.</exception>
+    /// <exception cref="PasswordHashingSaturatedException">No room came within the hashing wait.</exception>
     Task<LoginResult> AttemptAsync(
         string normalizedEmail,
         string? clientAddress,
