@@ -12,6 +12,12 @@ public partial class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // `migrate [settings]`: bring the database up to date and exit, for a deployment step that runs once.
+        if (args is [DatabaseMigrator.CommandName, .. var settings])
+        {
+            return await RunAsync(settings, app => app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None));
+        }
+
         // Inside a Lambda execution environment (or for `invoke event.json`) the same application runs on our
         // in-process server instead of Kestrel.
         if (LambdaHosting.IsRequested(args))
@@ -19,10 +25,15 @@ public partial class Program
             return await LambdaHosting.RunAsync(args);
         }
 
+        return await RunAsync(args, app => app.RunAsync());
+    }
+
+    private static async Task<int> RunAsync(string[] args, Func<WebApplication, Task> run)
+    {
         try
         {
             await using var app = CreateApplication(args);
-            await app.RunAsync();
+            await run(app);
             return 0;
         }
         catch (OptionsValidationException exception)

@@ -1,3 +1,4 @@
+using Todo.Domain.Persistence;
 using Todo.Domain.Users;
 
 namespace Todo.Api.Auth;
@@ -20,7 +21,7 @@ public sealed class AccountService(
             throw new DuplicateEmailException();
         }
 
-        var user = new User(email, await hasher.HashAsync(password, cancellationToken), time.GetUtcNow().UtcDateTime);
+        var user = new User(email, await hasher.HashAsync(password, cancellationToken), StoredTime.UtcNow(time));
         users.Add(user);
         await users.SaveChangesAsync(cancellationToken);
         return user;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Todo.Api.Infrastructure;
 
 namespace Todo.Api.Auth;
 
@@ -34,7 +35,12 @@ public static class AuthSetup
 
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<AccessTokenIssuer>();
-        services.AddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
+        // Failures must be counted where every instance sees them: in the database when instances share one.
+        services.AddSingleton<InMemoryLoginThrottle>();
+        services.AddScoped<DatabaseLoginThrottle>();
+        services.AddScoped<ILoginThrottle>(provider => provider.GetRequiredService<DatabaseTopology>().IsShared
+            ? provider.GetRequiredService<DatabaseLoginThrottle>()
+            : provider.GetRequiredService<InMemoryLoginThrottle>());
         services.AddScoped<AccountService>();
 
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerConfigurator>();

@@ -1,15 +1,24 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Todo.Domain.Persistence;
 using Todo.Domain.Todos;
 using Todo.Domain.Users;
 
 namespace Todo.Api.Infrastructure;
 
+/// <summary>
+/// The one place that knows which database is behind the repositories: the provider, its connection settings and
+/// its migrations. Everything above the DbContext is the same for both.
+/// </summary>
 public static class DatabaseSetup
 {
-    private const string DefaultConnectionString = "Data Source=App_Data/todo.db";
+    public const string SqliteMigrationsAssembly = "Todo.Migrations.Sqlite";
+    public const string PostgresMigrationsAssembly = "Todo.Migrations.Postgres";
 
+    private const string DefaultSqliteConnectionString = "Data Source=App_Data/todo.db";
+
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An unknown provider, or Postgres without a connection string.</exception>
     public static IServiceCollection AddTodoDatabase(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -20,27 +29,68 @@ public static class DatabaseSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        // The provider decides which services exist, so it is read now rather than when options are first used.
         var databaseOptions = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var connectionString = ResolveConnectionString(
-            configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? DefaultConnectionString,
-            environment.ContentRootPath,
-            databaseOptions.BusyTimeout);
+        var provider = DatabaseOptions.ParseProvider(databaseOptions.Provider);
+        var configured = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName);
 
         // Pooled contexts: a request rents a ready DbContext instead of building one.
-        services.AddDbContextPool<TodoDbContext>(options => options
-            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(TodoDbContext.MigrationsAssembly))
-            .AddInterceptors(new SqliteConnectionSetup()));
+        if (provider == DatabaseProvider.Postgres)
+        {
+            var connectionString = PostgresConnectionString(configured, databaseOptions.MaxPoolSize);
+            services.AddDbContextPool<TodoDbContext>(options => options
+                .UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)));
+        }
+        else
+        {
+            var connectionString = SqliteConnectionString(
+                configured ?? DefaultSqliteConnectionString, environment.ContentRootPath, databaseOptions.BusyTimeout);
+            services.AddDbContextPool<TodoDbContext>(options => options
+                .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
+                .AddInterceptors(new SqliteConnectionSetup()));
+        }
+
+        services.AddSingleton(new DatabaseTopology(provider));
         services.AddScoped<UserRepository>();
         services.AddScoped<TodoRepository>();
+        services.AddScoped<LoginThrottleRepository>();
+        services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<DatabaseMigrationService>();
         return services;
+    }
+
+    private static string PostgresConnectionString(string? configured, int? maxPoolSize)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            throw DatabaseOptions.Invalid(
+                $"{DatabaseOptions.ConnectionStringSetting} is required when {DatabaseOptions.ProviderSetting} is {DatabaseProvider.Postgres}.");
+        }
+
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(configured);
+        }
+        catch (ArgumentException)
+        {
+            // The message would quote the string, and with it the password.
+            throw DatabaseOptions.Invalid($"{DatabaseOptions.ConnectionStringSetting} is not a valid PostgreSQL connection string.");
+        }
+
+        if (maxPoolSize is int size)
+        {
+            builder.MaxPoolSize = size;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary>
     /// Makes a relative file path absolute against the content root (so the database does not move with the
     /// working directory), creates its folder, and sets the busy timeout that lets concurrent writers queue.
     /// </summary>
-    internal static string ResolveConnectionString(string connectionString, string contentRoot, TimeSpan busyTimeout)
+    internal static string SqliteConnectionString(string connectionString, string contentRoot, TimeSpan busyTimeout)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         var isFile = builder.Mode != SqliteOpenMode.Memory
@@ -61,4 +111,13 @@ public static class DatabaseSetup
         builder.DefaultTimeout = (int)busyTimeout.TotalSeconds;
         return builder.ToString();
     }
+}
+
+/// <summary>
+/// What the rest of the application may know about the database: which one it is, and whether other instances
+/// share it (then state that must hold across instances, like the login throttle, lives in it).
+/// </summary>
+public sealed record DatabaseTopology(DatabaseProvider Provider)
+{
+    public bool IsShared => Provider == DatabaseProvider.Postgres;
 }

@@ -10,13 +10,24 @@ public sealed class LambdaHostingOptions
 {
     public const string SectionName = "Lambda";
 
-    public static LambdaHostingOptions Read(string[] args) =>
-        new ConfigurationBuilder()
+    public static LambdaHostingOptions Read(string[] args)
+    {
+        var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
             .AddCommandLine(args)
-            .Build()
-            .GetSection(SectionName).Get<LambdaHostingOptions>() ?? new();
+            .Build();
+        var options = configuration.GetSection(SectionName).Get<LambdaHostingOptions>() ?? new();
+
+        // A bundled database is a SQLite file: with a server database there is nothing to copy.
+        var provider = configuration[Infrastructure.DatabaseOptions.ProviderSetting];
+        if (!string.IsNullOrWhiteSpace(provider) && !string.Equals(provider.Trim(), nameof(Infrastructure.DatabaseProvider.Sqlite), StringComparison.OrdinalIgnoreCase))
+        {
+            options.BundledDatabase = null;
+        }
+
+        return options;
+    }
 
     /// <summary>Which event shape to expect; <see cref="LambdaEventFormat.Auto"/> (the default) detects it per event.</summary>
     public LambdaEventFormat EventFormat { get; set; } = LambdaEventFormat.Auto;

@@ -6,17 +6,16 @@ namespace Todo.Domain.Persistence;
 
 public sealed class TodoDbContext(DbContextOptions<TodoDbContext> options) : DbContext(options)
 {
-    /// <summary>The assembly that holds the migrations (the Migrations/ project).</summary>
-    public const string MigrationsAssembly = "Todo.Migrations";
-
     public DbSet<User> Users => Set<User>();
 
     public DbSet<TodoItem> Todos => Set<TodoItem>();
 
+    public DbSet<LoginThrottleEntry> LoginThrottle => Set<LoginThrottleEntry>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        // SQLite keeps no time zone: everything is written as UTC and read back marked as UTC,
-        // so the API always answers with a trailing "Z".
+        // SQLite keeps no time zone and PostgreSQL's timestamptz takes only UTC: everything is written as UTC and
+        // read back marked as UTC, so the API always answers with a trailing "Z".
         configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
     }
 

@@ -1,3 +1,5 @@
+using Todo.Domain.Persistence;
+
 namespace Todo.Domain.Todos;
 
 /// <summary>
@@ -45,5 +47,5 @@ public sealed class TodoService(TodoRepository todos, TimeProvider time)
         return await todos.TrySaveChangesAsync(cancellationToken);
     }
 
-    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+    private DateTime Now() => StoredTime.UtcNow(time);
 }

@@ -98,7 +98,7 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
         var output = Api.Output;
 
         // appsettings.json turns EF Core's per-command logging down to Warning and leaves ours at Information.
-        Assert.Contains(output, line => line.Contains("DatabaseMigrationService", StringComparison.Ordinal));
+        Assert.Contains(output, line => line.Contains("DatabaseMigrator", StringComparison.Ordinal));
         Assert.DoesNotContain(output, line => line.Contains("Executed DbCommand", StringComparison.Ordinal));
         Assert.DoesNotContain(output, line => line.Contains("Request starting", StringComparison.Ordinal));
     }

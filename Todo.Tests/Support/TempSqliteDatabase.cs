@@ -18,7 +18,7 @@ public sealed class TempSqliteDatabase : IDisposable
     public string ConnectionString { get; }
 
     public TodoDbContext CreateContext() => new(new DbContextOptionsBuilder<TodoDbContext>()
-        .UseSqlite(ConnectionString, sqlite => sqlite.MigrationsAssembly(TodoDbContext.MigrationsAssembly))
+        .UseSqlite(ConnectionString, sqlite => sqlite.MigrationsAssembly(Todo.Api.Infrastructure.DatabaseSetup.SqliteMigrationsAssembly))
         .Options);
 
     /// <summary>A context over a database that has every migration applied.</summary>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Todo.Migrations
+namespace Todo.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class InitialCreate : Migration

@@ -1,0 +1,159 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Todo.Domain.Persistence;
+
+namespace Todo.Api.Infrastructure;
+
+/// <summary>
+/// Brings the schema up to date, safely when several instances start at once against one database: on PostgreSQL
+/// under a session advisory lock (the first instance migrates, the others wait and then find nothing pending), on
+/// SQLite under EF Core's own migration lock. Used at start-up and by the <c>migrate</c> command.
+/// </summary>
+public sealed partial class DatabaseMigrator(
+    IServiceScopeFactory scopeFactory,
+    DatabaseTopology topology,
+    ILogger<DatabaseMigrator> logger)
+{
+    /// <summary>The program's first argument that migrates and exits (a deployment step), like <c>invoke</c>.</summary>
+    public const string CommandName = "migrate";
+
+    // Any constant shared by every instance of this application; "TodoMigr" in ASCII.
+    private const long PostgresLockKey = 0x546F646F4D696772;
+
+    // How long an instance waits for another one's migrations before giving up its start.
+    private const int PostgresLockTimeoutSeconds = 300;
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TodoDbContext>();
+
+        if (topology.Provider == DatabaseProvider.Postgres)
+        {
+            await EnsurePostgresDatabaseAsync(db, cancellationToken);
+            await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+            await connection.OpenAsync(cancellationToken);
+            await LockAsync(connection, cancellationToken);
+            try
+            {
+                // Npgsql learns whether the history table exists by querying it and logs the failure as an error;
+                // creating it first (the provider's own script, under the lock) keeps a first start's log clean.
+                await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+                await ApplyPendingAsync(db, cancellationToken);
+            }
+            finally
+            {
+                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresLockKey})", connection);
+                await unlock.ExecuteScalarAsync(CancellationToken.None);
+            }
+        }
+        else
+        {
+            await ApplyPendingAsync(db, cancellationToken);
+        }
+    }
+
+    /// <summary>Per-database settings that belong to the file rather than a connection: SQLite's write-ahead log.</summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (topology.Provider == DatabaseProvider.Sqlite)
+        {
+            await using var scope = scopeFactory.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TodoDbContext>();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    private static async Task EnsurePostgresDatabaseAsync(TodoDbContext db, CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+
+        try
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // Another instance created it first.
+        }
+    }
+
+    private async Task LockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var tryLock = new NpgsqlCommand($"SELECT pg_try_advisory_lock({PostgresLockKey})", connection);
+        if (await tryLock.ExecuteScalarAsync(cancellationToken) is true)
+        {
+            return;
+        }
+
+        LogWaitingForLock(logger);
+        await using var waitForLock = new NpgsqlCommand($"SELECT pg_advisory_lock({PostgresLockKey})", connection)
+        {
+            CommandTimeout = PostgresLockTimeoutSeconds,
+        };
+        await waitForLock.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async Task ApplyPendingAsync(TodoDbContext db, CancellationToken cancellationToken)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0)
+        {
+            LogUpToDate(logger);
+            return;
+        }
+
+        LogApplying(logger, pending.Count, pending);
+        await db.Database.MigrateAsync(cancellationToken);
+        LogApplied(logger);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema is up to date")]
+    private static partial void LogUpToDate(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} pending migration(s): {Migrations}")]
+    private static partial void LogApplying(ILogger logger, int count, IEnumerable<string> migrations);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database migrations applied")]
+    private static partial void LogApplied(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Another instance is migrating the database; waiting for it")]
+    private static partial void LogWaitingForLock(ILogger logger);
+}
+
+/// <summary>
+/// Runs the migrations once, at start-up, before the server accepts requests (hosted services start before the
+/// server), unless <c>Database:MigrateOnStartup</c> is false because a deployment step runs <c>migrate</c>.
+/// </summary>
+public sealed partial class DatabaseMigrationService(
+    DatabaseMigrator migrator,
+    IOptions<DatabaseOptions> options,
+    ILogger<DatabaseMigrationService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.MigrateOnStartup)
+        {
+            await migrator.MigrateAsync(cancellationToken);
+        }
+        else
+        {
+            LogSkipped(logger);
+        }
+
+        await migrator.PrepareAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database:MigrateOnStartup is false; migrations not applied")]
+    private static partial void LogSkipped(ILogger logger);
+}
