@@ -46,14 +46,11 @@ dotnet publish "$root/Todo.Api/Todo.Api.csproj" \
 # Development settings generate a signing key; they have no place in a deployment.
 rm -f "$publish/appsettings.Development.json"
 
-# The database the package carries: every migration applied now, so a cold start only copies a file into /tmp.
+# The database the package carries: every migration applied now, by the published program's own migrate command,
+# so a cold start only copies a file into /tmp.
 echo "Building the migrated database $publish/todo.db"
-(cd "$root" && dotnet tool restore >/dev/null)
-(cd "$root" && dotnet ef database update \
-  --project Migrations/Todo.Migrations.csproj \
-  --startup-project Todo.Api/Todo.Api.csproj \
-  --connection "Data Source=$publish/todo.db" \
-  --no-color)
+ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+  "$publish/Todo.Api" migrate --contentRoot="$publish" "--ConnectionStrings:Todo=Data Source=$publish/todo.db"
 
 cat > "$publish/bootstrap" <<'BOOTSTRAP'
 #!/bin/sh

@@ -22,7 +22,7 @@ public sealed class DatabaseLoginThrottle(
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan MinimumLease = TimeSpan.FromMinutes(1);
-    private static int s_failuresSincePrune;
+    private static int _failuresSincePrune;
 
     // Every this many failures, an instance deletes the closed windows.
     private const int PruneEvery = 500;
@@ -117,7 +117,7 @@ public sealed class DatabaseLoginThrottle(
             await entries.CountFailureAsync(clientKey, releaseCheck: false, openSince, now, CancellationToken.None);
         }
 
-        if (Interlocked.Increment(ref s_failuresSincePrune) % PruneEvery == 0)
+        if (Interlocked.Increment(ref _failuresSincePrune) % PruneEvery == 0)
         {
             await entries.PruneAsync(openSince, now, CancellationToken.None);
         }

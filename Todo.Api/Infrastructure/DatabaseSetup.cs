@@ -16,6 +16,7 @@ public static class DatabaseSetup
     public const string SqliteMigrationsAssembly = "Todo.Migrations.Sqlite";
     public const string PostgresMigrationsAssembly = "Todo.Migrations.Postgres";
 
+    /// <summary>Where SQLite keeps the data when ConnectionStrings:Todo does not say: beside the application.</summary>
     private const string DefaultSqliteConnectionString = "Data Source=App_Data/todo.db";
 
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An unknown provider, or Postgres without a connection string.</exception>

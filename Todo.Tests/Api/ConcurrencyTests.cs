@@ -1,10 +1,11 @@
 using System.Net;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
-public sealed class ConcurrencyTests(TodoApplication app) : IClassFixture<TodoApplication>
+public abstract class ConcurrencyTests(TodoApplication app)
 {
-    [Fact]
+    [DatabaseFact]
     public async Task Fifty_parallel_creates_by_one_user_all_land_with_distinct_ids()
     {
         using var user = await app.CreateUserAsync();
@@ -27,7 +28,7 @@ public sealed class ConcurrencyTests(TodoApplication app) : IClassFixture<TodoAp
             page.GetProperty("items").EnumerateArray().Select(item => item.GetProperty("title").GetString()).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Parallel_signups_of_one_email_in_different_cases_create_exactly_one_account()
     {
         var email = TodoApplication.NewEmail("Race");
@@ -52,7 +53,7 @@ public sealed class ConcurrencyTests(TodoApplication app) : IClassFixture<TodoAp
         }
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Parallel_deletes_and_patches_of_one_todo_answer_204_200_or_404_never_500()
     {
         using var user = await app.CreateUserAsync();
@@ -73,7 +74,7 @@ public sealed class ConcurrencyTests(TodoApplication app) : IClassFixture<TodoAp
         await Problems.AssertProblemAsync(gone, HttpStatusCode.NotFound);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Parallel_patches_of_one_todo_leave_it_consistent()
     {
         using var user = await app.CreateUserAsync();
@@ -92,3 +93,7 @@ public sealed class ConcurrencyTests(TodoApplication app) : IClassFixture<TodoAp
         Assert.Matches("^writer ([0-9]|1[0-9])$", title);
     }
 }
+
+public sealed class ConcurrencyTestsOnSqlite(SqliteApplication app) : ConcurrencyTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class ConcurrencyTestsOnPostgres(PostgresApplication app) : ConcurrencyTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

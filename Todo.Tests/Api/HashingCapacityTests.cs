@@ -1,4 +1,5 @@
 using System.Net;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
@@ -6,9 +7,9 @@ namespace Todo.Tests.Api;
 /// Password hashing is a bounded resource: ordinary bursts fit, a storm gets 503 with Retry-After instead of
 /// queueing without bound, and what was refused is neither lost nor counted.
 /// </summary>
-public sealed class HashingCapacityTests(TodoApplication app) : IClassFixture<TodoApplication>
+public abstract class HashingCapacityTests(TodoApplication app)
 {
-    [Fact]
+    [DatabaseFact]
     public async Task Ten_parallel_signups_all_succeed()
     {
         var statuses = await InParallel.RunAsync(10, async _ =>
@@ -20,10 +21,10 @@ public sealed class HashingCapacityTests(TodoApplication app) : IClassFixture<To
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Created, status));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_storm_beyond_the_hashing_queue_gets_503_problems_with_Retry_After_and_the_api_stays_up()
     {
-        await using var small = TodoApplication.Create("Testing", new Dictionary<string, string?>
+        await using var small = TodoApplication.Create(app.Provider, "Testing", new Dictionary<string, string?>
         {
             ["Passwords:MaxConcurrentHashes"] = "1",
             ["Passwords:QueueLimit"] = "1",
@@ -54,10 +55,10 @@ public sealed class HashingCapacityTests(TodoApplication app) : IClassFixture<To
         await Json.ReadAsync(afterwards, HttpStatusCode.OK);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_login_that_waits_too_long_for_a_hashing_slot_is_503_and_is_not_counted_as_a_failure()
     {
-        await using var impatient = TodoApplication.Create("Testing", new Dictionary<string, string?>
+        await using var impatient = TodoApplication.Create(app.Provider, "Testing", new Dictionary<string, string?>
         {
             ["Passwords:MaxConcurrentHashes"] = "1",
             ["Passwords:QueueTimeout"] = "00:00:00.020",
@@ -84,3 +85,7 @@ public sealed class HashingCapacityTests(TodoApplication app) : IClassFixture<To
         await Json.ReadAsync(right, HttpStatusCode.OK);
     }
 }
+
+public sealed class HashingCapacityTestsOnSqlite(SqliteApplication app) : HashingCapacityTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class HashingCapacityTestsOnPostgres(PostgresApplication app) : HashingCapacityTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

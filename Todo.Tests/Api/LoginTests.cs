@@ -3,12 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
-public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplication>
+public abstract class LoginTests(TodoApplication app)
 {
-    [Fact]
+    [DatabaseFact]
     public async Task Login_returns_200_with_a_bearer_token_that_expires_in_3600_seconds()
     {
         var email = TodoApplication.NewEmail();
@@ -24,7 +25,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         Assert.True(response.Headers.CacheControl?.NoStore, "a response carrying a token must say Cache-Control: no-store");
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Login_token_is_an_hs256_jwt_with_sub_email_iss_aud_iat_exp_and_jti()
     {
         var email = TodoApplication.NewEmail();
@@ -45,7 +46,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         Assert.False(string.IsNullOrWhiteSpace(token.Id));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Login_tokens_get_a_fresh_jti_each_time()
     {
         var email = TodoApplication.NewEmail();
@@ -57,7 +58,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         Assert.NotEqual(first.Id, second.Id);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Login_ignores_the_case_and_surrounding_spaces_of_the_email()
     {
         var email = TodoApplication.NewEmail("Case");
@@ -70,7 +71,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         Assert.Equal(id.ToString(CultureInfo.InvariantCulture), token.Subject);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("{}", new[] { "email", "password" })]
     [InlineData("""{"email":"nobody@example.com"}""", new[] { "password" })]
     [InlineData("""{"password":"whatever-password"}""", new[] { "email" })]
@@ -85,7 +86,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertValidationProblemAsync(response, fields);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Login_with_a_wrong_password_and_with_an_unknown_email_give_the_same_401()
     {
         var email = TodoApplication.NewEmail();
@@ -105,7 +106,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         Assert.Equal(wrongPassword.Headers.WwwAuthenticate.ToString(), unknownEmail.Headers.WwwAuthenticate.ToString());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Login_takes_about_the_same_time_for_an_unknown_email_as_for_a_wrong_password()
     {
         var email = TodoApplication.NewEmail();
@@ -126,7 +127,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         Assert.InRange(unknownMedian / wrongMedian, 1 / 3.0, 3.0);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Login_does_not_accept_a_password_that_shares_only_the_first_72_bytes()
     {
         var email = TodoApplication.NewEmail();
@@ -142,7 +143,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Json.ReadAsync(right, HttpStatusCode.OK);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Login_does_not_accept_a_multibyte_password_that_shares_only_the_first_72_bytes()
     {
         var email = TodoApplication.NewEmail();
@@ -156,7 +157,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Json.ReadAsync(right, HttpStatusCode.OK);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Login_keeps_spaces_in_the_password_as_typed()
     {
         var email = TodoApplication.NewEmail();
@@ -169,7 +170,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Json.ReadAsync(exact, HttpStatusCode.OK);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Me_returns_the_signed_in_user()
     {
         using var user = await app.CreateUserAsync();
@@ -182,7 +183,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         Assert.Equal(user.Email, body.GetProperty("email").GetString());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Me_without_a_token_is_401()
     {
         using var client = app.CreateClient();
@@ -210,3 +211,7 @@ public sealed class LoginTests(TodoApplication app) : IClassFixture<TodoApplicat
         return stopwatch.Elapsed.TotalMilliseconds;
     }
 }
+
+public sealed class LoginTestsOnSqlite(SqliteApplication app) : LoginTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class LoginTestsOnPostgres(PostgresApplication app) : LoginTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

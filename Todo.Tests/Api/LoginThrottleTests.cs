@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Net;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
 /// <summary>The failed-login throttle: per email (10) and per client address (at least 100), within a 15-minute window.</summary>
-public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<TodoApplication>
+public abstract class LoginThrottleTests(TodoApplication app)
 {
     private const string WrongPassword = "definitely wrong";
 
-    [Fact]
+    [DatabaseFact]
     public async Task Login_after_10_failures_for_an_email_is_429_with_Retry_After_even_with_the_right_password()
     {
         var email = TodoApplication.NewEmail();
@@ -26,7 +27,7 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
         }
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Login_is_throttled_per_email_whatever_its_case_or_the_client_address()
     {
         var email = TodoApplication.NewEmail("Throttle");
@@ -43,7 +44,7 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
         await Problems.AssertProblemAsync(fromElsewhere, HttpStatusCode.TooManyRequests);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Parallel_wrong_passwords_for_one_email_get_exactly_10_tries()
     {
         var email = TodoApplication.NewEmail();
@@ -61,7 +62,7 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
         await Problems.AssertProblemAsync(right, HttpStatusCode.TooManyRequests);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Twenty_parallel_logins_with_the_right_password_all_succeed()
     {
         var email = TodoApplication.NewEmail();
@@ -76,7 +77,7 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Parallel_right_passwords_one_failure_short_of_the_limit_all_succeed_and_the_next_failure_locks()
     {
         var email = TodoApplication.NewEmail();
@@ -95,7 +96,7 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
         await Problems.AssertProblemAsync(locked, HttpStatusCode.TooManyRequests);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Successful_logins_are_not_counted_as_failures()
     {
         var email = TodoApplication.NewEmail();
@@ -114,7 +115,7 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
         await Problems.AssertProblemAsync(locked, HttpStatusCode.TooManyRequests);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Throttle_for_one_email_does_not_touch_another_email()
     {
         var locked = TodoApplication.NewEmail();
@@ -127,7 +128,7 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
         await Json.ReadAsync(response, HttpStatusCode.OK);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Throttle_lifts_when_the_window_has_passed()
     {
         var email = TodoApplication.NewEmail();
@@ -144,11 +145,11 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
         await Json.ReadAsync(unlocked, HttpStatusCode.OK);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task One_client_failing_across_many_emails_is_not_throttled_before_100_failures_and_is_after()
     {
         // The default allows more (500); 100 is the lowest the contract permits, so it is the case worth proving.
-        await using var strictApp = TodoApplication.Create("Testing", new Dictionary<string, string?> { ["LoginThrottle:MaxFailuresPerClient"] = "100" });
+        await using var strictApp = TodoApplication.Create(app.Provider, "Testing", new Dictionary<string, string?> { ["LoginThrottle:MaxFailuresPerClient"] = "100" });
         const string client = "203.0.113.50";
         var email = TodoApplication.NewEmail();
         await strictApp.SignUpAsync(email);
@@ -192,3 +193,7 @@ public sealed class LoginThrottleTests(TodoApplication app) : IClassFixture<Todo
         }
     }
 }
+
+public sealed class LoginThrottleTestsOnSqlite(SqliteApplication app) : LoginThrottleTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class LoginThrottleTestsOnPostgres(PostgresApplication app) : LoginThrottleTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

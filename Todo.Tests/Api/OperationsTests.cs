@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Microsoft.Data.Sqlite;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
-public sealed class OperationsTests(TodoApplication app) : IClassFixture<TodoApplication>
+public abstract class OperationsTests(TodoApplication app)
 {
-    [Fact]
+    [DatabaseFact]
     public async Task Health_is_200_when_the_database_answers()
     {
         using var client = app.CreateClient();
@@ -17,31 +17,26 @@ public sealed class OperationsTests(TodoApplication app) : IClassFixture<TodoApp
         Assert.Equal("Healthy", body.GetProperty("status").GetString());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Health_is_503_problem_when_the_database_does_not_answer()
     {
-        using var broken = new TodoApplication();
+        using var broken = TodoApplication.Create(app.Provider);
         using var client = broken.CreateClient();
         using (var healthy = await client.GetAsync("/health"))
         {
             Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
         }
 
-        await using (var connection = new SqliteConnection($"Data Source={broken.DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync();
-            await using var drop = connection.CreateCommand();
-            drop.CommandText = "DROP TABLE Todos; DROP TABLE Users;";
-            await drop.ExecuteNonQueryAsync();
-        }
+        await broken.ExecuteSqlAsync("""DROP TABLE "Todos"; DROP TABLE "Users";""");
 
         using var response = await client.GetAsync("/health");
 
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
         Assert.DoesNotContain("no such table", problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("does not exist", problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task OpenApi_document_is_openapi_3_with_every_route()
     {
         using var client = app.CreateClient();
@@ -70,7 +65,7 @@ public sealed class OperationsTests(TodoApplication app) : IClassFixture<TodoApp
         }
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task OpenApi_document_has_a_bearer_scheme_required_by_the_protected_operations_only()
     {
         using var client = app.CreateClient();
@@ -103,7 +98,7 @@ public sealed class OperationsTests(TodoApplication app) : IClassFixture<TodoApp
         }
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Docs_is_an_html_page_that_loads_its_scripts_and_points_at_the_openapi_document()
     {
         using var client = app.CreateClient();
@@ -126,7 +121,7 @@ public sealed class OperationsTests(TodoApplication app) : IClassFixture<TodoApp
         }
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Health_needs_no_token_and_reports_no_database_details()
     {
         using var client = app.CreateClient();
@@ -135,6 +130,10 @@ public sealed class OperationsTests(TodoApplication app) : IClassFixture<TodoApp
 
         var body = await Json.ReadAsync(response, HttpStatusCode.OK);
         Assert.Equal(["status"], Json.PropertyNames(body));
-        Assert.DoesNotContain(app.DatabasePath, body.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain(app.DatabaseName, body.GetRawText(), StringComparison.Ordinal);
     }
 }
+
+public sealed class OperationsTestsOnSqlite(SqliteApplication app) : OperationsTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class OperationsTestsOnPostgres(PostgresApplication app) : OperationsTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

@@ -1,11 +1,12 @@
 using System.Net;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
 /// <summary>Unknown routes and unsupported methods are problem details too, like every other error.</summary>
-public sealed class ProblemDetailsTests(TodoApplication app) : IClassFixture<TodoApplication>
+public abstract class ProblemDetailsTests(TodoApplication app)
 {
-    [Theory]
+    [DatabaseTheory]
     [InlineData("GET", "/nope")]
     [InlineData("GET", "/todos/1/extra")]
     [InlineData("POST", "/auth")]
@@ -21,7 +22,7 @@ public sealed class ProblemDetailsTests(TodoApplication app) : IClassFixture<Tod
         await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("DELETE", "/todos", "GET,HEAD,POST")]
     [InlineData("PUT", "/todos", "GET,HEAD,POST")]
     [InlineData("POST", "/todos/1", "DELETE,GET,HEAD,PATCH,PUT")]
@@ -47,7 +48,7 @@ public sealed class ProblemDetailsTests(TodoApplication app) : IClassFixture<Tod
             response.Content.Headers.Allow.Select(method => method.ToUpperInvariant()).Order(StringComparer.Ordinal));
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("/nope")]
     [InlineData("/todos")]
     public async Task Errors_are_problem_json_even_when_the_client_accepts_only_html(string path)
@@ -60,7 +61,7 @@ public sealed class ProblemDetailsTests(TodoApplication app) : IClassFixture<Tod
         await Problems.AssertProblemAsync(response, path == "/nope" ? HttpStatusCode.NotFound : HttpStatusCode.Unauthorized);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_405_does_not_need_a_token()
     {
         using var client = app.CreateClient();
@@ -70,7 +71,7 @@ public sealed class ProblemDetailsTests(TodoApplication app) : IClassFixture<Tod
         await Problems.AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Problem_bodies_carry_the_trace_id_of_the_request_and_distinct_ids_per_request()
     {
         using var client = app.CreateClient();
@@ -83,7 +84,7 @@ public sealed class ProblemDetailsTests(TodoApplication app) : IClassFixture<Tod
         Assert.NotEqual(firstId, secondId);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Validation_problems_are_problem_json_with_the_rfc_type()
     {
         using var user = await app.CreateUserAsync();
@@ -94,3 +95,7 @@ public sealed class ProblemDetailsTests(TodoApplication app) : IClassFixture<Tod
         Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.5.1", problem.GetProperty("type").GetString());
     }
 }
+
+public sealed class ProblemDetailsTestsOnSqlite(SqliteApplication app) : ProblemDetailsTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class ProblemDetailsTestsOnPostgres(PostgresApplication app) : ProblemDetailsTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

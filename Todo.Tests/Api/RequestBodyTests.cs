@@ -5,7 +5,7 @@ using Todo.Tests.Support;
 namespace Todo.Tests.Api;
 
 /// <summary>What the API does with bodies that are not the JSON object it expects.</summary>
-public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoApplication>, IAsyncLifetime
+public abstract class RequestBodyTests(TodoApplication app) : IAsyncLifetime
 {
     private const int MaxBodyBytes = 65_536;
 
@@ -32,7 +32,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(JsonRoutes))]
     public async Task Malformed_json_is_400(string method, string path)
     {
@@ -41,7 +41,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         await AssertValidationProblemAsync(response);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(JsonRoutes))]
     public async Task An_empty_body_is_400(string method, string path)
     {
@@ -50,7 +50,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         await AssertValidationProblemAsync(response);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("""[{"title":"in an array"}]""")]
     [InlineData("\"just a string\"")]
     [InlineData("42")]
@@ -66,7 +66,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         }
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("POST", "/todos", """{"title":"t","completed":"yes"}""", "completed")]
     [InlineData("POST", "/todos", """{"title":5}""", "title")]
     [InlineData("POST", "/todos", """{"title":"t","completed":1}""", "completed")]
@@ -84,7 +84,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         await Problems.AssertValidationProblemAsync(response, field);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("POST", "/todos", """{"title":"a","title":"b"}""", "body")]
     [InlineData("POST", "/todos", """{"title":"a","completed":false,"completed":true}""", "body")]
     [InlineData("POST", "/todos", """{"title":"a","Title":"b"}""", "title")] // names match case-insensitively: the serializer sees one name twice
@@ -103,7 +103,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         await Problems.AssertValidationProblemAsync(response, field);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_body_with_a_duplicated_property_creates_and_changes_nothing()
     {
         using var listed = await User.Client.GetAsync("/todos?pageSize=100");
@@ -120,7 +120,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         Assert.Equal(before, (await Json.ReadAsync(relisted, HttpStatusCode.OK)).GetProperty("totalCount").GetInt32());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_rejected_body_changes_nothing()
     {
         using var response = await SendAsync("PUT", "/todos/{id}", Json.Raw("""{"title":"changed","completed":"yes"}"""));
@@ -130,7 +130,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         Assert.Equal("body target", (await Json.ReadAsync(fetched, HttpStatusCode.OK)).GetProperty("title").GetString());
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(JsonRoutes))]
     public async Task A_body_that_is_not_json_is_415(string method, string path)
     {
@@ -150,7 +150,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         }
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(JsonRoutes))]
     public async Task A_body_without_content_type_is_415(string method, string path)
     {
@@ -162,7 +162,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         await Problems.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Json_with_a_charset_is_accepted()
     {
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"title":"charset"}"""));
@@ -173,7 +173,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         await Json.ReadAsync(response, HttpStatusCode.Created);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(JsonRoutes))]
     public async Task A_body_over_64_KiB_with_content_length_is_413(string method, string path)
     {
@@ -186,7 +186,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         await Problems.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(JsonRoutes))]
     public async Task A_chunked_body_over_64_KiB_is_413(string method, string path)
     {
@@ -198,7 +198,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         await Problems.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_body_of_exactly_64_KiB_is_accepted_with_content_length_and_chunked()
     {
         using var sized = new ByteArrayContent(PaddedJson(MaxBodyBytes));
@@ -237,3 +237,7 @@ public sealed class RequestBodyTests(TodoApplication app) : IClassFixture<TodoAp
         return await User.Client.SendAsync(request);
     }
 }
+
+public sealed class RequestBodyTestsOnSqlite(SqliteApplication app) : RequestBodyTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class RequestBodyTestsOnPostgres(PostgresApplication app) : RequestBodyTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

@@ -2,11 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
 /// <summary>Hardening headers (OWASP API8, ASVS V3/V14) on every response, errors included, and a docs page that trusts only its own origin.</summary>
-public sealed partial class ResponseHeadersTests(TodoApplication app) : IClassFixture<TodoApplication>
+public abstract partial class ResponseHeadersTests(TodoApplication app)
 {
     public static TheoryData<string, string, string?, HttpStatusCode> Responses => new()
     {
@@ -20,7 +21,7 @@ public sealed partial class ResponseHeadersTests(TodoApplication app) : IClassFi
         { "POST", "/auth/signup", "not json", HttpStatusCode.UnsupportedMediaType },
     };
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(Responses))]
     public async Task Every_response_says_nosniff(string method, string path, string? body, HttpStatusCode status)
     {
@@ -37,7 +38,7 @@ public sealed partial class ResponseHeadersTests(TodoApplication app) : IClassFi
         Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_response_written_by_the_exception_handler_says_nosniff_too()
     {
         var email = TodoApplication.NewEmail();
@@ -49,7 +50,7 @@ public sealed partial class ResponseHeadersTests(TodoApplication app) : IClassFi
         Assert.Equal(["nosniff"], duplicate.Headers.GetValues("X-Content-Type-Options"));
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("GET", "/todos", HttpStatusCode.OK)]
     [InlineData("GET", "/todos/{id}", HttpStatusCode.OK)]
     [InlineData("HEAD", "/todos/{id}", HttpStatusCode.OK)]
@@ -69,7 +70,7 @@ public sealed partial class ResponseHeadersTests(TodoApplication app) : IClassFi
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_rejected_bearer_token_and_a_login_response_are_no_store()
     {
         using var client = app.CreateClient();
@@ -85,7 +86,7 @@ public sealed partial class ResponseHeadersTests(TodoApplication app) : IClassFi
         Assert.True(login.Headers.CacheControl?.NoStore, "login must be no-store");
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_docs_page_allows_only_its_own_origin_no_framing_and_no_referrer()
     {
         using var client = app.CreateClient();
@@ -107,7 +108,7 @@ public sealed partial class ResponseHeadersTests(TodoApplication app) : IClassFi
         Assert.DoesNotContain("http", html, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task The_openapi_server_is_the_mount_point_never_the_requests_host()
     {
         using var client = app.CreateClient();
@@ -126,3 +127,7 @@ public sealed partial class ResponseHeadersTests(TodoApplication app) : IClassFi
     [GeneratedRegex("<script(?![^>]*\\ssrc=)[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InlineScript();
 }
+
+public sealed class ResponseHeadersTestsOnSqlite(SqliteApplication app) : ResponseHeadersTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class ResponseHeadersTestsOnPostgres(PostgresApplication app) : ResponseHeadersTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

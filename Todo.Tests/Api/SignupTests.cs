@@ -1,10 +1,12 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
-public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplication>
+public abstract class SignupTests(TodoApplication app)
 {
-    [Fact]
+    [DatabaseFact]
     public async Task Signup_returns_201_with_id_and_email_and_never_the_password()
     {
         var email = TodoApplication.NewEmail();
@@ -18,7 +20,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         Assert.DoesNotContain(TodoApplication.DefaultPassword, body.GetRawText(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Signup_trims_the_email_and_the_account_logs_in_with_it()
     {
         var email = TodoApplication.NewEmail();
@@ -30,7 +32,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         Assert.False(string.IsNullOrEmpty(await app.LogInAsync(email)));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Signups_get_distinct_ids()
     {
         var first = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -39,7 +41,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         Assert.NotEqual(first, second);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Signup_with_an_email_already_registered_is_409()
     {
         var email = TodoApplication.NewEmail();
@@ -50,7 +52,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         await Problems.AssertProblemAsync(response, HttpStatusCode.Conflict);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Signup_with_an_email_already_registered_in_another_case_and_with_spaces_is_409()
     {
         var email = TodoApplication.NewEmail("Mixed.Case");
@@ -61,7 +63,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         await Problems.AssertProblemAsync(response, HttpStatusCode.Conflict);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("not-an-email")]
     [InlineData("a@")]
     [InlineData("@example.com")]
@@ -78,7 +80,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         await Problems.AssertValidationProblemAsync(response, "email");
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Signup_with_an_email_of_254_characters_is_201()
     {
         var email = EmailOfLength(254);
@@ -89,7 +91,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         Assert.Equal(email, body.GetProperty("email").GetString());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Signup_with_an_email_over_254_characters_is_400_keyed_email()
     {
         using var response = await app.PostSignupAsync(EmailOfLength(255), TodoApplication.DefaultPassword);
@@ -97,7 +99,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         await Problems.AssertValidationProblemAsync(response, "email");
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData(7)]
     [InlineData(129)]
     [InlineData(0)]
@@ -114,7 +116,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         }
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData(8)]
     [InlineData(128)]
     public async Task Signup_with_a_password_of_8_or_128_characters_is_201(int length)
@@ -124,7 +126,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         await Json.ReadAsync(response, HttpStatusCode.Created);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Signup_counts_password_characters_not_utf16_units()
     {
         // Eight emoji are eight characters (sixteen UTF-16 units); seven are too few.
@@ -135,7 +137,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         await Problems.AssertValidationProblemAsync(seven, "password");
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("{}", new[] { "email", "password" })]
     [InlineData("""{"email":null,"password":null}""", new[] { "email", "password" })]
     [InlineData("""{"password":"correct horse battery"}""", new[] { "email" })]
@@ -149,18 +151,13 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         await Problems.AssertValidationProblemAsync(response, fields);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Signup_stores_a_bcrypt_hash_not_the_password()
     {
         var email = TodoApplication.NewEmail();
         await app.SignUpAsync(email);
 
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={app.DatabasePath}");
-        await connection.OpenAsync();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT PasswordHash FROM Users WHERE Email = $email";
-        command.Parameters.AddWithValue("$email", email);
-        var hash = (string?)await command.ExecuteScalarAsync();
+        var hash = await app.QueryAsync(db => db.Users.Where(user => user.Email == email).Select(user => user.PasswordHash).SingleOrDefaultAsync());
 
         Assert.NotNull(hash);
         Assert.DoesNotContain(TodoApplication.DefaultPassword, hash, StringComparison.Ordinal);
@@ -191,3 +188,7 @@ public sealed class SignupTests(TodoApplication app) : IClassFixture<TodoApplica
         return email;
     }
 }
+
+public sealed class SignupTestsOnSqlite(SqliteApplication app) : SignupTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class SignupTestsOnPostgres(PostgresApplication app) : SignupTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

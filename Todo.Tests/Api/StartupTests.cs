@@ -2,7 +2,10 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Todo.Api.Infrastructure;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
@@ -66,11 +69,49 @@ public sealed class StartupTests
         Assert.Contains("Jwt:SigningKey", stderr.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(new[] { "--Database:Provider=Oracle" }, "Database:Provider must be Sqlite or Postgres, not 'Oracle'.")]
+    [InlineData(new[] { "--Database:Provider=1" }, "Database:Provider must be Sqlite or Postgres, not '1'.")]
+    [InlineData(new[] { "--Database:Provider=Postgres" }, "ConnectionStrings:Todo is required when Database:Provider is Postgres.")]
+    [InlineData(new[] { "--Database:Provider=postgres", "--ConnectionStrings:Todo=Host=db;Password=hunter2;Bogus Key=1" }, "ConnectionStrings:Todo is not a valid PostgreSQL connection string.")]
+    public async Task Main_with_an_unusable_database_setting_exits_1_with_one_line_naming_the_setting(string[] settings, string expected)
+    {
+        var (exitCode, stderr) = await RunMainAsync(["--environment=Production", "--urls=http://127.0.0.1:0", $"--Jwt:SigningKey={new string('k', 32)}", .. settings]);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal($"Todo API cannot start: {expected}", line);
+        Assert.DoesNotContain("hunter2", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_migrate_command_migrates_a_fresh_database_and_exits_0_without_serving()
+    {
+        var database = Path.Combine(Path.GetTempPath(), $"todo-api-tests-{Guid.NewGuid():N}.db");
+        try
+        {
+            var (exitCode, _) = await RunMainAsync(["migrate", "--environment=Production", $"--ConnectionStrings:Todo=Data Source={database}"]);
+            var (again, _) = await RunMainAsync(["migrate", "--environment=Production", $"--ConnectionStrings:Todo=Data Source={database}"]);
+
+            Assert.Equal(0, exitCode);
+            Assert.Equal(0, again);
+            Assert.Contains("Users", await TablesAsync(database));
+            using var reference = new TempSqliteDatabase();
+            await using var db = reference.CreateContext();
+            Assert.Equal(db.Database.GetMigrations().Count(), await ScalarAsync<long>(database, "SELECT COUNT(*) FROM __EFMigrationsHistory"));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(database);
+        }
+    }
+
     [Fact]
     public async Task Startup_in_production_with_a_256_bit_key_serves_signup_login_and_me()
     {
         const string key = "0123456789abcdef0123456789abcdef"; // 32 bytes
-        using var app = TodoApplication.Create("Production", new Dictionary<string, string?> { ["Jwt:SigningKey"] = key });
+        using var app = TodoApplication.Create(DatabaseProvider.Sqlite, "Production", new Dictionary<string, string?> { ["Jwt:SigningKey"] = key });
 
         await AssertAccountsWorkAsync(app);
     }
@@ -78,7 +119,7 @@ public sealed class StartupTests
     [Fact]
     public async Task Startup_in_development_needs_no_signing_key()
     {
-        using var app = TodoApplication.Create("Development", new Dictionary<string, string?> { ["Jwt:SigningKey"] = null });
+        using var app = TodoApplication.Create(DatabaseProvider.Sqlite, "Development", new Dictionary<string, string?> { ["Jwt:SigningKey"] = null });
 
         await AssertAccountsWorkAsync(app);
     }
@@ -86,16 +127,16 @@ public sealed class StartupTests
     [Fact]
     public async Task Startup_applies_the_migrations_to_a_fresh_database()
     {
-        using var app = new TodoApplication();
-        Assert.False(File.Exists(app.DatabasePath));
+        using var app = TodoApplication.Create(DatabaseProvider.Sqlite);
+        Assert.False(File.Exists(app.DatabaseName));
 
         using var client = app.CreateClient();
 
-        var tables = await TablesAsync(app.DatabasePath);
+        var tables = await TablesAsync(app.DatabaseName);
         Assert.Contains("Users", tables);
         Assert.Contains("Todos", tables);
         Assert.Contains("__EFMigrationsHistory", tables);
-        Assert.True(await ScalarAsync<long>(app.DatabasePath, "SELECT COUNT(*) FROM __EFMigrationsHistory") > 0);
+        Assert.True(await ScalarAsync<long>(app.DatabaseName, "SELECT COUNT(*) FROM __EFMigrationsHistory") > 0);
         using var health = await client.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
@@ -103,11 +144,11 @@ public sealed class StartupTests
     [Fact]
     public async Task Startup_with_MigrateOnStartup_false_leaves_a_fresh_database_unmigrated()
     {
-        using var app = TodoApplication.Create("Testing", new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" });
+        using var app = TodoApplication.Create(DatabaseProvider.Sqlite, "Testing", new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" });
 
         using var client = app.CreateClient();
 
-        var tables = await TablesAsync(app.DatabasePath);
+        var tables = await TablesAsync(app.DatabaseName);
         Assert.DoesNotContain("Users", tables);
         Assert.DoesNotContain("Todos", tables);
         Assert.DoesNotContain("__EFMigrationsHistory", tables);
@@ -118,12 +159,12 @@ public sealed class StartupTests
     [Fact]
     public async Task A_second_start_over_an_existing_database_keeps_its_data()
     {
-        using var first = new TodoApplication();
+        using var first = TodoApplication.Create(DatabaseProvider.Sqlite);
         var email = TodoApplication.NewEmail();
         var id = await first.SignUpAsync(email);
-        using var second = TodoApplication.Create("Testing", new Dictionary<string, string?>
+        using var second = TodoApplication.Create(DatabaseProvider.Sqlite, "Testing", new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Todo"] = $"Data Source={first.DatabasePath}",
+            ["ConnectionStrings:Todo"] = $"Data Source={first.DatabaseName}",
         });
 
         using var client = second.CreateClientWithToken(await second.LogInAsync(email));
@@ -157,6 +198,23 @@ public sealed class StartupTests
         }
 
         return Program.CreateApplication([.. args], builder => builder.WebHost.UseTestServer());
+    }
+
+    /// <summary>Runs the real Main with stderr captured; the collection keeps other tests off the console meanwhile.</summary>
+    private static async Task<(int ExitCode, string Stderr)> RunMainAsync(string[] args)
+    {
+        using var stderr = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(stderr);
+        try
+        {
+            var exitCode = await Program.Main(args).WaitAsync(TimeSpan.FromSeconds(60));
+            return (exitCode, stderr.ToString());
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
     }
 
     private static async Task<List<string>> TablesAsync(string path)

@@ -6,16 +6,21 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Todo.Api.Infrastructure;
+using Todo.Domain.Persistence;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
 /// <summary>
-/// The real application over the real HTTP pipeline, a real SQLite file of its own (deleted on dispose), real
-/// BCrypt and real JWTs signed with <see cref="SigningKey"/>. Runs as "Testing" (not Development) unless told otherwise.
+/// The real application over the real HTTP pipeline, on a real database of its own (a SQLite file, or a database on
+/// the PostgreSQL test server; either is deleted on dispose), real BCrypt and real JWTs signed with
+/// <see cref="SigningKey"/>. Runs as "Testing" (not Development) unless told otherwise.
 /// </summary>
-public sealed class TodoApplication : WebApplicationFactory<Program>
+public class TodoApplication : WebApplicationFactory<Program>
 {
     public const string SigningKey = "todo-api-tests-signing-key-0123456789abcdef";
     public const string Issuer = "todo-api";
@@ -26,18 +31,26 @@ public sealed class TodoApplication : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Lazy<Task<TestUser>> _sharedUser;
 
-    public TodoApplication()
-        : this("Testing")
+    protected TodoApplication(DatabaseProvider provider, string environment = "Testing", IReadOnlyDictionary<string, string?>? settings = null)
     {
-    }
-
-    private TodoApplication(string environment, IReadOnlyDictionary<string, string?>? settings = null)
-    {
+        Provider = provider;
         _environment = environment;
-        DatabasePath = Path.Combine(Path.GetTempPath(), $"todo-api-tests-{Guid.NewGuid():N}.db");
+        string connectionString;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            DatabaseName = PostgresServer.NewDatabaseName();
+            connectionString = PostgresServer.ConnectionStringFor(DatabaseName);
+        }
+        else
+        {
+            DatabaseName = Path.Combine(Path.GetTempPath(), $"todo-api-tests-{Guid.NewGuid():N}.db");
+            connectionString = $"Data Source={DatabaseName}";
+        }
+
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["ConnectionStrings:Todo"] = $"Data Source={DatabasePath}",
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:Todo"] = connectionString,
             ["Jwt:SigningKey"] = SigningKey,
             ["Logging:LogLevel:Default"] = "Warning",
 
@@ -54,14 +67,35 @@ public sealed class TodoApplication : WebApplicationFactory<Program>
         _sharedUser = new Lazy<Task<TestUser>>(CreateUserAsync);
     }
 
-    public string DatabasePath { get; }
+    public DatabaseProvider Provider { get; }
+
+    /// <summary>The SQLite file's path, or the PostgreSQL database's name.</summary>
+    public string DatabaseName { get; }
 
     public TestClock Clock { get; } = new();
 
+    /// <summary>Another application on the same provider as <paramref name="provider"/>, with a database of its own.</summary>
+    /// <param name="provider">The database provider.</param>
     /// <param name="environment">The host environment name.</param>
     /// <param name="settings">Configuration to add or, with a null value, to leave unset (e.g. Jwt:SigningKey).</param>
-    public static TodoApplication Create(string environment, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(environment, settings);
+    public static TodoApplication Create(DatabaseProvider provider, string environment = "Testing", IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(provider, environment, settings);
+
+    /// <summary>Runs SQL on the application's own database, through its own DbContext (quote identifiers for PostgreSQL).</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TodoDbContext>();
+        await db.Database.ExecuteSqlRawAsync(sql);
+    }
+
+    /// <summary>Reads from the application's own database, through its own DbContext.</summary>
+    public async Task<T> QueryAsync<T>(Func<TodoDbContext, Task<T>> query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<TodoDbContext>());
+    }
 
     public static string NewEmail(string prefix = "user") => $"{prefix}-{Guid.NewGuid():N}@example.com";
 
@@ -154,11 +188,24 @@ public sealed class TodoApplication : WebApplicationFactory<Program>
                 _sharedUser.Value.Result.Dispose();
             }
 
-            SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            if (Provider == DatabaseProvider.Postgres)
             {
-                File.Delete(DatabasePath + suffix);
+                PostgresServer.DropDatabase(DatabaseName);
+            }
+            else
+            {
+                SqliteConnection.ClearAllPools();
+                foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+                {
+                    File.Delete(DatabaseName + suffix);
+                }
             }
         }
     }
 }
+
+/// <summary>The class fixture for a test class's SQLite half.</summary>
+public sealed class SqliteApplication() : TodoApplication(DatabaseProvider.Sqlite);
+
+/// <summary>The class fixture for a test class's PostgreSQL half.</summary>
+public sealed class PostgresApplication() : TodoApplication(DatabaseProvider.Postgres);

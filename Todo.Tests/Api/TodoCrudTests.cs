@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
-public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoApplication>
+public abstract class TodoCrudTests(TodoApplication app)
 {
-    [Fact]
+    [DatabaseFact]
     public async Task Create_returns_201_with_a_location_and_the_todo()
     {
         using var user = await app.CreateUserAsync();
@@ -31,7 +32,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(todo.GetRawText(), (await Json.ReadAsync(fetched, HttpStatusCode.OK)).GetRawText());
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task Create_takes_completed_when_given(bool completed)
@@ -43,7 +44,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(completed, (await Json.ReadAsync(response, HttpStatusCode.Created)).GetProperty("completed").GetBoolean());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Create_trims_the_title()
     {
         using var user = await app.CreateUserAsync();
@@ -53,7 +54,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal("Buy milk", (await Json.ReadAsync(response, HttpStatusCode.Created)).GetProperty("title").GetString());
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("🎉 Party 👩‍👩‍👧‍👦 🏳️‍🌈")]
     [InlineData("買い物リスト 中文 한국어")]
     [InlineData("שלום עולם مرحبا بالعالم")]
@@ -71,7 +72,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(title, (await Json.ReadAsync(fetched, HttpStatusCode.OK)).GetProperty("title").GetString());
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("x", 200)]
     [InlineData("😀", 200)]
     public async Task Create_accepts_a_title_of_200_characters(string character, int count)
@@ -84,7 +85,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(title, (await Json.ReadAsync(response, HttpStatusCode.Created)).GetProperty("title").GetString());
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("""{"title":""}""")]
     [InlineData("""{"title":"   \t\n "}""")]
     [InlineData("""{"title":null}""")]
@@ -100,7 +101,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         await AssertTodoCountAsync(user, 0);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("x")]
     [InlineData("😀")]
     public async Task Create_with_a_title_of_201_characters_is_400_keyed_title(string character)
@@ -112,7 +113,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         await Problems.AssertValidationProblemAsync(response, "title");
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Create_ignores_id_owner_and_timestamps_in_the_body()
     {
         using var owner = await app.CreateUserAsync();
@@ -135,7 +136,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         await Problems.AssertProblemAsync(asOther, HttpStatusCode.NotFound);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Get_returns_the_todo()
     {
         using var user = await app.CreateUserAsync();
@@ -146,7 +147,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(created.GetRawText(), (await Json.ReadAsync(response, HttpStatusCode.OK)).GetRawText());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Get_of_another_users_todo_is_404_not_403()
     {
         using var owner = await app.CreateUserAsync();
@@ -158,7 +159,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("GET", "0")]
     [InlineData("GET", "-1")]
     [InlineData("GET", "abc")]
@@ -194,7 +195,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Put_replaces_title_and_completed()
     {
         using var user = await app.CreateUserAsync();
@@ -212,7 +213,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(replaced.GetRawText(), (await GetAsync(user, id)).GetRawText());
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("""{"title":"only a title"}""", "completed")]
     [InlineData("""{"title":"null completed","completed":null}""", "completed")]
     [InlineData("""{"completed":true}""", "title")]
@@ -230,7 +231,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(created.GetRawText(), (await GetAsync(user, id)).GetRawText());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Patch_with_only_completed_leaves_the_title_unchanged()
     {
         using var user = await app.CreateUserAsync();
@@ -245,7 +246,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(patched.GetRawText(), (await GetAsync(user, id)).GetRawText());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Patch_with_only_title_leaves_completed_unchanged_and_trims()
     {
         using var user = await app.CreateUserAsync();
@@ -259,7 +260,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.True(patched.GetProperty("completed").GetBoolean());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Patch_with_an_empty_object_changes_no_field()
     {
         using var user = await app.CreateUserAsync();
@@ -274,7 +275,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(UtcTimestamp(created, "createdAt"), UtcTimestamp(patched, "createdAt"));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Patch_changes_updatedAt_and_not_createdAt()
     {
         using var user = await app.CreateUserAsync();
@@ -290,7 +291,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(UtcTimestamp(patched, "updatedAt"), UtcTimestamp(stored, "updatedAt"));
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("""{"title":null}""", "title")]
     [InlineData("""{"completed":null}""", "completed")]
     [InlineData("""{"title":"","completed":true}""", "title")]
@@ -307,7 +308,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(created.GetRawText(), (await GetAsync(user, id)).GetRawText());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Patch_with_a_title_of_201_characters_is_400()
     {
         using var user = await app.CreateUserAsync();
@@ -318,7 +319,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         await Problems.AssertValidationProblemAsync(response, "title");
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task Delete_is_204_and_then_the_todo_is_gone()
     {
         using var user = await app.CreateUserAsync();
@@ -334,7 +335,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         await Problems.AssertProblemAsync(deletedAgain, HttpStatusCode.NotFound);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("PUT", """{"title":"hijacked","completed":true}""")]
     [InlineData("PATCH", """{"title":"hijacked"}""")]
     [InlineData("DELETE", null)]
@@ -380,3 +381,7 @@ public sealed class TodoCrudTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(expected, (await Json.ReadAsync(response, HttpStatusCode.OK)).GetProperty("totalCount").GetInt32());
     }
 }
+
+public sealed class TodoCrudTestsOnSqlite(SqliteApplication app) : TodoCrudTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class TodoCrudTestsOnPostgres(PostgresApplication app) : TodoCrudTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

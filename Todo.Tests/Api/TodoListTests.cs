@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
 /// <summary>GET /todos: order, paging, the completed filter and the 400s for anything else in those parameters.</summary>
-public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoApplication>, IAsyncLifetime
+public abstract class TodoListTests(TodoApplication app) : IAsyncLifetime
 {
     private const int TodoCount = 25;
 
@@ -40,7 +41,7 @@ public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoAppli
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    [Fact]
+    [DatabaseFact]
     public async Task List_defaults_to_page_1_of_20_in_id_order_with_the_total_count()
     {
         var page = await ListAsync("/todos");
@@ -56,7 +57,7 @@ public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(["completed", "createdAt", "id", "title", "updatedAt"], Json.PropertyNames(first));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task List_returns_the_requested_page()
     {
         var second = await ListAsync("/todos?page=2&pageSize=10");
@@ -69,7 +70,7 @@ public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(_ids.Skip(20), Ids(last));
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData(1)]
     [InlineData(100)]
     public async Task List_accepts_page_sizes_from_1_to_100(int pageSize)
@@ -80,7 +81,7 @@ public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(_ids.Take(pageSize), Ids(page));
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task List_filters_by_completed(bool completed)
@@ -94,7 +95,7 @@ public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.All(page.GetProperty("items").EnumerateArray(), item => Assert.Equal(completed, item.GetProperty("completed").GetBoolean()));
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task List_filter_and_paging_combine()
     {
         var expected = _ids.Where(id => !_completedIds.Contains(id)).Skip(5).Take(5).ToArray();
@@ -105,7 +106,7 @@ public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(_ids.Length - _completedIds.Count, page.GetProperty("totalCount").GetInt32());
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("/todos?page=4&pageSize=10")]
     [InlineData("/todos?page=1000000")]
     [InlineData("/todos?page=2147483647&pageSize=100")]
@@ -117,7 +118,7 @@ public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(TodoCount, page.GetProperty("totalCount").GetInt32());
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task List_shows_only_the_callers_todos()
     {
         using var other = await app.CreateUserAsync();
@@ -134,7 +135,7 @@ public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoAppli
         Assert.Equal(TodoCount, mine.GetProperty("totalCount").GetInt32());
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("page=0", "page")]
     [InlineData("page=-1", "page")]
     [InlineData("page=abc", "page")]
@@ -171,3 +172,7 @@ public sealed class TodoListTests(TodoApplication app) : IClassFixture<TodoAppli
         return await Json.ReadAsync(response, HttpStatusCode.OK);
     }
 }
+
+public sealed class TodoListTestsOnSqlite(SqliteApplication app) : TodoListTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class TodoListTestsOnPostgres(PostgresApplication app) : TodoListTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.IdentityModel.Tokens;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
 /// <summary>Every protected route refuses what is not a valid, unexpired token of ours for an existing user.</summary>
-public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplication>
+public abstract class TokenTests(TodoApplication app)
 {
     public static TheoryData<string, string> ProtectedRoutes => new()
     {
@@ -19,7 +20,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         { "DELETE", "/todos/1" },
     };
 
-    [Theory]
+    [DatabaseTheory]
     [MemberData(nameof(ProtectedRoutes))]
     public async Task Every_protected_route_without_a_token_is_401_with_a_bearer_challenge(string method, string path)
     {
@@ -35,7 +36,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_minted_with_the_right_key_issuer_and_audience_is_accepted()
     {
         // The control for every rejection below: the minting itself is sound.
@@ -46,7 +47,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Json.ReadAsync(response, HttpStatusCode.OK);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task An_expired_token_is_401()
     {
         var id = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -57,7 +58,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_without_an_expiry_is_401()
     {
         var id = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -67,7 +68,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_whose_payload_was_tampered_with_is_401()
     {
         using var victim = await app.CreateUserAsync();
@@ -79,7 +80,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_with_a_tampered_signature_is_401()
     {
         using var user = await app.CreateUserAsync();
@@ -92,7 +93,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_signed_with_another_key_is_401()
     {
         var id = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -102,7 +103,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_with_alg_none_is_401()
     {
         var id = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -114,7 +115,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_signed_with_the_right_key_but_another_algorithm_is_401()
     {
         // Only HS256 is configured; a token must not choose its own algorithm.
@@ -126,7 +127,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_from_another_issuer_is_401()
     {
         var id = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -136,7 +137,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_for_another_audience_is_401()
     {
         var id = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -146,7 +147,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_with_a_crit_header_is_401()
     {
         var id = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -157,7 +158,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_well_signed_token_living_longer_than_the_configured_lifetime_is_401()
     {
         var id = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -172,7 +173,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Json.ReadAsync(exactly, HttpStatusCode.OK);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_issued_in_the_future_beyond_the_clock_skew_is_401()
     {
         var id = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -183,7 +184,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_without_an_issue_time_is_401()
     {
         var id = await app.SignUpAsync(TodoApplication.NewEmail());
@@ -193,7 +194,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("0{0}")]
     [InlineData("+{0}")]
     [InlineData(" {0}")]
@@ -207,7 +208,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("999999999")]
     [InlineData("0")]
     [InlineData("-1")]
@@ -220,7 +221,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_well_signed_token_for_a_user_that_does_not_exist_cannot_create_todos()
     {
         using var client = app.CreateClientWithToken(TestTokens.Create("999999999"));
@@ -230,7 +231,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Theory]
+    [DatabaseTheory]
     [InlineData("Bearer", "not.a.jwt")]
     [InlineData("Bearer", "garbage")]
     [InlineData("Basic", "dXNlcjpwYXNz")]
@@ -244,7 +245,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         await Problems.AssertUnauthorizedAsync(response);
     }
 
-    [Fact]
+    [DatabaseFact]
     public async Task A_token_the_api_issued_works_on_the_todo_routes()
     {
         using var user = await app.CreateUserAsync();
@@ -262,3 +263,7 @@ public sealed class TokenTests(TodoApplication app) : IClassFixture<TodoApplicat
         return await client.GetAsync("/auth/me");
     }
 }
+
+public sealed class TokenTestsOnSqlite(SqliteApplication app) : TokenTests(app), IClassFixture<SqliteApplication>;
+
+public sealed class TokenTestsOnPostgres(PostgresApplication app) : TokenTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;

@@ -27,20 +27,39 @@ public sealed class ApiProcess : IDisposable
     /// <summary>Everything the process wrote to stdout and stderr so far.</summary>
     public IReadOnlyCollection<string> Output => [.. _output];
 
-    public static async Task<ApiProcess> StartAsync(string databasePath, string? workingDirectory = null)
+    /// <summary>The program on a SQLite file.</summary>
+    public static Task<ApiProcess> StartAsync(string databasePath, string? workingDirectory = null) =>
+        StartAsync(new Dictionary<string, string> { ["ConnectionStrings__Todo"] = $"Data Source={databasePath}" }, workingDirectory: workingDirectory);
+
+    /// <summary>The program on a PostgreSQL database, which other processes may share.</summary>
+    public static Task<ApiProcess> StartOnPostgresAsync(string connectionString, string? applicationDirectory = null) =>
+        StartAsync(
+            new Dictionary<string, string> { ["Database__Provider"] = "Postgres", ["ConnectionStrings__Todo"] = connectionString },
+            applicationDirectory);
+
+    /// <param name="environment">Settings as environment variables, on top of Production and the signing key.</param>
+    /// <param name="applicationDirectory">Where Todo.Api.dll is: the test output (a Debug build) unless given, e.g. a Release publish.</param>
+    /// <param name="workingDirectory">The process's current directory: the application directory unless given.</param>
+    public static async Task<ApiProcess> StartAsync(
+        IReadOnlyDictionary<string, string> environment, string? applicationDirectory = null, string? workingDirectory = null)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet, [Path.Combine(AppContext.BaseDirectory, "Todo.Api.dll"), "--urls", baseAddress.ToString()])
+        var directory = applicationDirectory ?? AppContext.BaseDirectory;
+        var start = new ProcessStartInfo(dotnet, [Path.Combine(directory, "Todo.Api.dll"), "--urls", baseAddress.ToString()])
         {
-            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         start.Environment.Remove("AWS_LAMBDA_RUNTIME_API");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Jwt__SigningKey"] = SigningKey;
-        start.Environment["ConnectionStrings__Todo"] = $"Data Source={databasePath}";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
 
         var process = new Process { StartInfo = start };
         var api = new ApiProcess(process, baseAddress);

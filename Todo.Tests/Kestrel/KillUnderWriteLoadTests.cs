@@ -5,30 +5,27 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Todo.Tests.Support;
 
 namespace Todo.Tests.Kestrel;
 
 /// <summary>
 /// The real program on Kestrel, killed with SIGKILL while clients are writing: after a restart every todo that was
-/// acknowledged with 201 is there and the database file is intact.
+/// acknowledged with 201 is there and the database is intact. Once per provider.
 /// </summary>
-public sealed class KillUnderWriteLoadTests : IDisposable
+public abstract class KillUnderWriteLoadTests
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("todo-kill-tests-");
+    /// <summary>Starts the program on this class's database: the same database every time it is called.</summary>
+    protected abstract Task<ApiProcess> StartServerAsync();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        _directory.Delete(recursive: true);
-    }
+    protected virtual Task AssertDatabaseIntactAsync() => Task.CompletedTask;
 
-    [Fact]
+    [DatabaseFact]
     public async Task Every_acknowledged_write_survives_a_kill_9_under_write_load()
     {
-        var databasePath = Path.Combine(_directory.FullName, "todo.db");
         var acknowledged = new ConcurrentBag<int>();
 
-        using (var server = await ApiProcess.StartAsync(databasePath))
+        using (var server = await StartServerAsync())
         {
             using var client = new HttpClient { BaseAddress = server.BaseAddress };
             client.DefaultRequestHeaders.Authorization = new("Bearer", await SignUpAndLogInAsync(client));
@@ -64,7 +61,7 @@ public sealed class KillUnderWriteLoadTests : IDisposable
             await Task.WhenAll(writers);
         }
 
-        using (var restarted = await ApiProcess.StartAsync(databasePath))
+        using (var restarted = await StartServerAsync())
         {
             using var client = new HttpClient { BaseAddress = restarted.BaseAddress };
             client.DefaultRequestHeaders.Authorization = new("Bearer", await LogInAsync(client));
@@ -84,11 +81,7 @@ public sealed class KillUnderWriteLoadTests : IDisposable
             Assert.Empty(acknowledged.Except(stored));
         }
 
-        await using var connection = new SqliteConnection($"Data Source={databasePath}");
-        await connection.OpenAsync();
-        await using var check = connection.CreateCommand();
-        check.CommandText = "PRAGMA integrity_check;";
-        Assert.Equal("ok", await check.ExecuteScalarAsync());
+        await AssertDatabaseIntactAsync();
     }
 
     private static async Task<string> SignUpAndLogInAsync(HttpClient client)
@@ -104,4 +97,38 @@ public sealed class KillUnderWriteLoadTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
+}
+
+public sealed class KillUnderWriteLoadTestsOnSqlite : KillUnderWriteLoadTests, IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("todo-kill-tests-");
+
+    private string DatabasePath => Path.Combine(_directory.FullName, "todo.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _directory.Delete(recursive: true);
+    }
+
+    protected override Task<ApiProcess> StartServerAsync() => ApiProcess.StartAsync(DatabasePath);
+
+    protected override async Task AssertDatabaseIntactAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync();
+        await using var check = connection.CreateCommand();
+        check.CommandText = "PRAGMA integrity_check;";
+        Assert.Equal("ok", await check.ExecuteScalarAsync());
+    }
+}
+
+/// <summary>The server keeps running; what is proven is that an acknowledged write was committed before its 201.</summary>
+public sealed class KillUnderWriteLoadTestsOnPostgres : KillUnderWriteLoadTests, IRunsOnPostgres, IDisposable
+{
+    private readonly string _database = PostgresServer.NewDatabaseName();
+
+    public void Dispose() => PostgresServer.DropDatabase(_database);
+
+    protected override Task<ApiProcess> StartServerAsync() => ApiProcess.StartOnPostgresAsync(PostgresServer.ConnectionStringFor(_database));
 }

@@ -10,7 +10,8 @@ namespace Todo.Tests.Lambda;
 /// init failure, and a restart that finds its database already in the temp directory. Linux only, like Lambda.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : IClassFixture<PublishedPackageFixture>, IAsyncLifetime
+[Collection(nameof(PublishedPackage))]
+public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : IAsyncLifetime
 {
     private readonly DirectoryInfo _environment = Directory.CreateTempSubdirectory("todo-lambda-environment-");
     private FakeLambdaRuntimeApi _runtimeApi = null!;

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Todo.Tests.Lambda.Support;
 
 /// <summary>
-/// Runs build/package-lambda.sh once for the test class, as a deployment would, and keeps its output: the published
-/// application (with the migrated database) and the zip.
+/// Runs build/package-lambda.sh once for the test collection, as a deployment would, and keeps its output: the
+/// published application (a Release build, with the migrated database) and the zip.
 /// </summary>
 public sealed class PublishedPackageFixture : IAsyncLifetime
 {
@@ -43,3 +43,7 @@ public sealed class PublishedPackageFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 }
+
+/// <summary>The tests that run the published package; one collection, so the package is built once and never twice at a time.</summary>
+[CollectionDefinition(nameof(PublishedPackage))]
+public sealed class PublishedPackage : ICollectionFixture<PublishedPackageFixture>;

@@ -4,7 +4,7 @@ using Todo.Tests.Support;
 
 namespace Todo.Tests.Domain;
 
-public sealed class MigrationTests
+public sealed class SqliteMigrationTests
 {
     [Fact]
     public async Task The_model_has_no_changes_missing_from_the_migrations()
@@ -12,7 +12,7 @@ public sealed class MigrationTests
         using var database = new TempSqliteDatabase();
         await using var db = database.CreateContext();
 
-        Assert.False(db.Database.HasPendingModelChanges(), "Run: dotnet ef migrations add <Name> --project Migrations --startup-project Todo.Api");
+        Assert.False(db.Database.HasPendingModelChanges(), "Run: dotnet ef migrations add <Name> --project Migrations/Sqlite --startup-project Todo.Api --output-dir . --namespace Todo.Migrations.Sqlite");
     }
 
     [Fact]
