@@ -29,7 +29,17 @@ as_owner() {
 }
 
 free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+    # A port nothing answers on; bash's /dev/tcp, so that no other tool is needed.
+    local port
+    for _ in $(seq 100); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    echo "no free port found" >&2
+    exit 1
 }
 
 case "$command" in
