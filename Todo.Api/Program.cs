@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
 using Todo.Api.Auth;
 using Todo.Api.Infrastructure;
-using Todo.Api.Lambda;
 using Todo.Api.Todos;
+using Todo.Lambda;
 
 /// <summary>
 /// Composition only: one AddXxx per concern, then one UseXxx / MapXxx per concern.
-/// Kestrel, the test host and the Lambda server all run the application built here.
+/// Kestrel, the test host and the Lambda adapter's server all run the application built here.
 /// </summary>
 public partial class Program
 {
@@ -18,13 +18,6 @@ public partial class Program
             return await RunAsync(settings, app => app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None));
         }
 
-        // Inside a Lambda execution environment (or for `invoke event.json`) the same application runs on our
-        // in-process server instead of Kestrel.
-        if (LambdaHosting.IsRequested(args))
-        {
-            return await LambdaHosting.RunAsync(args);
-        }
-
         return await RunAsync(args, app => app.RunAsync());
     }
 
@@ -34,7 +27,9 @@ public partial class Program
         {
             await using var app = CreateApplication(args);
             await run(app);
-            return 0;
+
+            // A host may decide the exit code (the invoke command does).
+            return Environment.ExitCode;
         }
         catch (OptionsValidationException exception)
         {
@@ -58,6 +53,10 @@ public partial class Program
         builder.Services.AddApiDocumentation();
         builder.Services.AddDatabaseHealthCheck();
         builder.Services.AddSingleton(TimeProvider.System);
+
+        // Inside a Lambda execution environment (or for `invoke event.json`) the same application runs on the
+        // adapter's in-process server instead of Kestrel; anywhere else this changes nothing.
+        builder.AddLambdaHosting(args);
 
         configureHost?.Invoke(builder);
 

@@ -39,6 +39,12 @@ public sealed class DatabaseOptions
     [Range(1, 1000)]
     public int? MaxPoolSize { get; set; }
 
+    /// <summary>
+    /// SQLite on Lambda: a database file shipped in the package (relative to the application directory), copied at
+    /// cold start into the writable temp directory and used instead of <c>ConnectionStrings:Todo</c>. Empty: none.
+    /// </summary>
+    public string? BundledSqliteFile { get; set; }
+
     /// <summary>The provider named by <see cref="Provider"/>, or a one-line reason why it cannot be used.</summary>
     public static DatabaseProvider ParseProvider(string? value)
     {

@@ -4,6 +4,7 @@ using Npgsql;
 using Todo.Domain.Persistence;
 using Todo.Domain.Todos;
 using Todo.Domain.Users;
+using Todo.Lambda;
 
 namespace Todo.Api.Infrastructure;
 
@@ -11,7 +12,7 @@ namespace Todo.Api.Infrastructure;
 /// The one place that knows which database is behind the repositories: the provider, its connection settings and
 /// its migrations. Everything above the DbContext is the same for both.
 /// </summary>
-public static class DatabaseSetup
+public static partial class DatabaseSetup
 {
     public const string SqliteMigrationsAssembly = "Todo.Migrations.Sqlite";
     public const string PostgresMigrationsAssembly = "Todo.Migrations.Postgres";
@@ -44,10 +45,10 @@ public static class DatabaseSetup
         }
         else
         {
-            var connectionString = SqliteConnectionString(
-                configured ?? DefaultSqliteConnectionString, environment.ContentRootPath, databaseOptions.BusyTimeout);
-            services.AddDbContextPool<TodoDbContext>(options => options
-                .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
+            // Resolved when the first context is made (the start-up migration), once the host knows whether the
+            // Lambda adapter runs it: there the package's database is copied into the writable temp directory.
+            services.AddDbContextPool<TodoDbContext>((provider, options) => options
+                .UseSqlite(SqliteConnectionString(provider, configured, databaseOptions, environment.ContentRootPath), sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
                 .AddInterceptors(new SqliteConnectionSetup()));
         }
 
@@ -87,6 +88,19 @@ public static class DatabaseSetup
         return builder.ConnectionString;
     }
 
+    private static string SqliteConnectionString(IServiceProvider provider, string? configured, DatabaseOptions options, string contentRoot)
+    {
+        if (provider.GetService<LambdaExecutionEnvironment>() is { } lambda && !string.IsNullOrWhiteSpace(options.BundledSqliteFile))
+        {
+            var (copy, note) = BundledDatabaseCopy.UseTemporaryCopy(options.BundledSqliteFile, lambda.TemporaryDirectory);
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BundledDatabaseCopy));
+            LogDatabaseCopy(logger, note);
+            configured = copy;
+        }
+
+        return SqliteConnectionString(configured ?? DefaultSqliteConnectionString, contentRoot, options.BusyTimeout);
+    }
+
     /// <summary>
     /// Makes a relative file path absolute against the content root (so the database does not move with the
     /// working directory), creates its folder, and sets the busy timeout that lets concurrent writers queue.
@@ -112,6 +126,9 @@ public static class DatabaseSetup
         builder.DefaultTimeout = (int)busyTimeout.TotalSeconds;
         return builder.ToString();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{DatabaseCopy}")]
+    private static partial void LogDatabaseCopy(ILogger logger, string databaseCopy);
 }
 
 /// <summary>

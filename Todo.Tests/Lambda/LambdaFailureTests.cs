@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Todo.Api.Lambda;
+using Todo.Lambda;
 using Todo.Tests.Lambda.Support;
 
 namespace Todo.Tests.Lambda;

@@ -22,7 +22,7 @@ public sealed class LambdaOnPostgresTests : IRunsOnPostgres, IDisposable
         [
             "--Database:Provider=Postgres",
             $"--ConnectionStrings:Todo={PostgresServer.ConnectionStringFor(_database)}",
-            "--Lambda:BundledDatabase=todo.db",
+            "--Database:BundledSqliteFile=todo.db",
         ];
         await using var first = new LambdaTestHost(LambdaProbes.None, postgres);
         await using var second = new LambdaTestHost(LambdaProbes.None, postgres);

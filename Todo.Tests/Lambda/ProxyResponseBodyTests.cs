@@ -1,5 +1,5 @@
 using System.Text;
-using Todo.Api.Lambda;
+using Todo.Lambda;
 
 namespace Todo.Tests.Lambda;
 

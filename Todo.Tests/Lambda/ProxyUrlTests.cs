@@ -1,4 +1,4 @@
-using Todo.Api.Lambda;
+using Todo.Lambda;
 
 namespace Todo.Tests.Lambda;
 

@@ -48,17 +48,22 @@ public sealed class ServerlessTemplateTests
     }
 
     [Fact]
-    public void The_handler_names_a_public_method_taking_the_event_stream_and_returning_the_response_stream()
+    public void The_handler_is_the_executable_assembly_whose_program_serves_the_Runtime_API()
     {
-        var parts = Function.GetProperty("Handler").GetString()!.Split("::");
-
-        Assert.Equal(3, parts.Length);
         var assembly = typeof(LambdaEntryPoint).Assembly;
-        Assert.Equal(assembly.GetName().Name, parts[0]);
-        var type = assembly.GetType(parts[1], throwOnError: true)!;
+
+        Assert.Equal(assembly.GetName().Name, Function.GetProperty("Handler").GetString());
+        Assert.NotNull(assembly.EntryPoint);
+    }
+
+    [Fact]
+    public void The_class_library_alternative_is_a_public_method_taking_the_event_stream_and_returning_the_response_stream()
+    {
+        var type = typeof(LambdaEntryPoint);
+
         Assert.True(type.IsPublic && !type.IsAbstract);
         Assert.NotNull(type.GetConstructor(Type.EmptyTypes));
-        var method = Assert.Single(type.GetMethods(BindingFlags.Public | BindingFlags.Instance), m => m.Name == parts[2]);
+        var method = Assert.Single(type.GetMethods(BindingFlags.Public | BindingFlags.Instance), m => m.Name == "FunctionHandlerAsync");
         Assert.Equal([typeof(Stream)], method.GetParameters().Select(p => p.ParameterType));
         Assert.Equal(typeof(Task<Stream>), method.ReturnType);
     }
@@ -88,7 +93,6 @@ public sealed class ServerlessTemplateTests
 
         var variables = Variables(FunctionFor(provider));
         Assert.Equal("JwtSigningKey", variables.GetProperty("Jwt__SigningKey").GetProperty("Ref").GetString());
-        Assert.Equal("FunctionTimeoutSeconds", variables.GetProperty("Lambda__FunctionTimeoutSeconds").GetProperty("Ref").GetString());
         Assert.Equal("DatabaseProvider", variables.GetProperty("Database__Provider").GetProperty("Ref").GetString());
     }
 
@@ -144,10 +148,9 @@ public sealed class ServerlessTemplateTests
 
         var variables = Variables(function);
         Assert.Equal(
-            ["ASPNETCORE_ENVIRONMENT", "Database__Provider", "Jwt__SigningKey", "Lambda__BundledDatabase", "Lambda__ConnectionStringName", "Lambda__FunctionTimeoutSeconds"],
+            ["ASPNETCORE_ENVIRONMENT", "Database__BundledSqliteFile", "Database__Provider", "Jwt__SigningKey"],
             variables.EnumerateObject().Select(v => v.Name).Order(StringComparer.Ordinal));
-        Assert.Equal("todo.db", variables.GetProperty("Lambda__BundledDatabase").GetString());
-        Assert.Equal("Todo", variables.GetProperty("Lambda__ConnectionStringName").GetString());
+        Assert.Equal("todo.db", variables.GetProperty("Database__BundledSqliteFile").GetString());
 
         // Not even an empty ConnectionStrings__Todo: "" would replace the default SQLite path instead of falling back to it.
         Assert.False(variables.TryGetProperty("ConnectionStrings__Todo", out _));
@@ -168,7 +171,7 @@ public sealed class ServerlessTemplateTests
         // No bundled SQLite copy, and a small pool: an environment serves one request at a time.
         var variables = Variables(function);
         Assert.Equal(
-            ["ASPNETCORE_ENVIRONMENT", "ConnectionStrings__Todo", "Database__MaxPoolSize", "Database__Provider", "Jwt__SigningKey", "Lambda__FunctionTimeoutSeconds"],
+            ["ASPNETCORE_ENVIRONMENT", "ConnectionStrings__Todo", "Database__MaxPoolSize", "Database__Provider", "Jwt__SigningKey"],
             variables.EnumerateObject().Select(v => v.Name).Order(StringComparer.Ordinal));
         Assert.Equal("2", variables.GetProperty("Database__MaxPoolSize").GetString());
     }

@@ -1,16 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Todo.Api;
-using Todo.Api.Lambda;
+using Todo.Lambda;
 
 namespace Todo.Tests.Lambda.Support;
 
 /// <summary>
-/// The real application behind the real <see cref="LambdaEntryPoint"/>, on a SQLite file of its own, with a real
+/// The real application behind the real <see cref="LambdaFunction"/> handler base, on a SQLite file of its own, with a real
 /// signing key, in the "Testing" environment. Probes (test-only middleware) can be put in front of the pipeline.
 /// </summary>
 public sealed class LambdaTestHost : IAsyncDisposable
@@ -22,15 +22,17 @@ public sealed class LambdaTestHost : IAsyncDisposable
     public LambdaTestHost(LambdaProbes probes = LambdaProbes.None, params string[] extraArgs)
     {
         DatabasePath = Path.Combine(_directory.FullName, "todo.db");
-        EntryPoint = new LambdaEntryPoint(
+        EntryPoint = new TestFunction(
             [
                 "--environment=Testing",
-                "--Lambda:BundledDatabase=",
+
+                // The handler names the assembly it lives in; this one lives in the tests.
+                $"--applicationName={typeof(Program).Assembly.GetName().Name}",
+                "--Database:BundledSqliteFile=",
                 $"--ConnectionStrings:Todo=Data Source={DatabasePath}",
                 $"--Jwt:SigningKey={SigningKey}",
                 .. extraArgs,
             ],
-            logToStandardError: true,
             builder =>
             {
                 builder.Logging.ClearProviders();
@@ -41,7 +43,7 @@ public sealed class LambdaTestHost : IAsyncDisposable
             });
     }
 
-    internal LambdaEntryPoint EntryPoint { get; }
+    internal LambdaFunction EntryPoint { get; }
 
     public string DatabasePath { get; }
 
@@ -64,4 +66,8 @@ public sealed class LambdaTestHost : IAsyncDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _directory.Delete(recursive: true);
     }
+
+    /// <summary>The app's handler as the managed runtime would construct it, with the test's arguments and probes.</summary>
+    private sealed class TestFunction(string[] args, Action<WebApplicationBuilder> configureHost)
+        : LambdaFunction(arguments => Program.CreateApplication(arguments, configureHost), args);
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.Net.Http.Headers;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>
 /// Writes a response body into a proxy response: as UTF-8 text when the content is text, otherwise as base64 with

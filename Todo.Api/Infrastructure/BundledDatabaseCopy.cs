@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Api.Infrastructure;
 
 /// <summary>What the cold-start copy of the bundled database did.</summary>
 internal enum BundledDatabaseCopyOutcome
@@ -11,34 +11,22 @@ internal enum BundledDatabaseCopyOutcome
 }
 
 /// <summary>
-/// Copies the database shipped in the (read-only) package to a writable directory, once per execution environment.
-/// A copy the environment already has is never overwritten: it holds the data written since the cold start.
+/// SQLite on Lambda: copies the database shipped in the (read-only) package to the writable temp directory, once per
+/// execution environment. A copy the environment already has is never overwritten: it holds the data written since
+/// the cold start.
 /// </summary>
 internal static class BundledDatabaseCopy
 {
     /// <summary>
-    /// When <see cref="LambdaHostingOptions.BundledDatabase"/> is set, makes sure the temp directory has the copy and
-    /// returns the host arguments with the connection string pointed at it; command-line arguments outrank every other
-    /// configuration source, so the application's own settings cannot send it back to the read-only package.
+    /// Makes sure the writable temp directory has the copy of <paramref name="bundledFile"/> (relative to the
+    /// application directory) and returns the SQLite connection string of the copy, and what was done.
     /// </summary>
-    public static (string[] Args, string? Note) UseTemporaryCopy(LambdaHostingOptions options, string[] args)
+    public static (string ConnectionString, string Note) UseTemporaryCopy(string bundledFile, string temporaryDirectory)
     {
-        if (string.IsNullOrWhiteSpace(options.BundledDatabase))
-        {
-            return (args, null);
-        }
-
-        if (string.IsNullOrWhiteSpace(options.ConnectionStringName))
-        {
-            throw new InvalidOperationException(
-                $"{LambdaHostingOptions.SectionName}:{nameof(LambdaHostingOptions.BundledDatabase)} is set, so " +
-                $"{LambdaHostingOptions.SectionName}:{nameof(LambdaHostingOptions.ConnectionStringName)} must name the connection string to point at its copy.");
-        }
-
         // The package directory (LAMBDA_TASK_ROOT) is read-only on Lambda; the temp directory (/tmp) is the one
-        // writable place, and Path.GetTempPath honours TMPDIR.
-        var source = Path.Combine(AppContext.BaseDirectory, options.BundledDatabase);
-        var target = Path.Combine(Path.GetTempPath(), Path.GetFileName(options.BundledDatabase));
+        // writable place.
+        var source = Path.Combine(AppContext.BaseDirectory, bundledFile);
+        var target = Path.Combine(temporaryDirectory, Path.GetFileName(bundledFile));
         var note = EnsureCopy(source, target) switch
         {
             BundledDatabaseCopyOutcome.Copied => $"Copied the bundled database {source} to {target}.",
@@ -46,8 +34,7 @@ internal static class BundledDatabaseCopy
             _ => $"No bundled database at {source}; the application creates {target}.",
         };
 
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = target }.ToString();
-        return ([.. args, $"--ConnectionStrings:{options.ConnectionStringName}={connectionString}"], note);
+        return (new SqliteConnectionStringBuilder { DataSource = target }.ToString(), note);
     }
 
     public static BundledDatabaseCopyOutcome EnsureCopy(string sourcePath, string targetPath)

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>
 /// Application Load Balancer target-group events. Unlike API Gateway, ALB leaves query keys and values encoded, and

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>
 /// A client of the Lambda Runtime API (version 2018-06-01), the HTTP interface a custom runtime uses inside the

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>The header shapes of proxy responses.</summary>
 internal static class ProxyResponseHeaders

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>
 /// API Gateway REST API events (Lambda proxy integration, payload format 1.0). API Gateway hands over the path

@@ -1,4 +1,4 @@
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>The proxy event shapes the adapter understands; <see cref="Auto"/> decides per event.</summary>
 public enum LambdaEventFormat

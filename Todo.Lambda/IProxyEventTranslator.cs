@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>Turns one kind of proxy event into a request, and a response into that kind's proxy response.</summary>
 internal interface IProxyEventTranslator

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Net.Http.Headers;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>
 /// API Gateway HTTP API events (payload format 2.0). The raw query string is passed through untouched: its decoded

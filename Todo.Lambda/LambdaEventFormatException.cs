@@ -1,4 +1,4 @@
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>
 /// The invocation payload is not a proxy event this adapter can translate. It fails the invocation rather than

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>Percent-decoding and -encoding rules shared by the event translators.</summary>
 internal static partial class ProxyUrl

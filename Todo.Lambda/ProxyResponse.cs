@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>An HTTP response read back from the application, ready to be written in an event's response shape.</summary>
 internal sealed class ProxyResponse

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>Reading proxy events: tolerant of absent and null members, strict about wrongly typed ones.</summary>
 internal static class ProxyEventJson

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>Picks the translator for an event: the configured one, or the one the event's shape points to.</summary>
 internal sealed class ProxyEventTranslators(LambdaEventFormat configuredFormat)

@@ -1,4 +1,4 @@
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>
 /// The response body stream: it holds the bytes for the proxy response, tells the response it has started on the

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>An HTTP request as read from a proxy event, before it becomes ASP.NET Core request features.</summary>
 internal sealed class ProxyRequest

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Todo.Api.Lambda;
+using Todo.Api.Infrastructure;
 
-namespace Todo.Tests.Lambda;
+namespace Todo.Tests.Unit;
 
 public sealed class BundledDatabaseCopyTests : IDisposable
 {

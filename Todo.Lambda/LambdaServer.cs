@@ -2,13 +2,13 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 /// <summary>
 /// The in-process <see cref="IServer"/> that replaces Kestrel on Lambda: no sockets, one request per invocation.
 /// The host starts it like any server; the entry point then hands it translated requests and reads the responses.
 /// </summary>
-internal sealed partial class LambdaServer(ILogger<LambdaServer> logger) : IServer
+internal sealed partial class LambdaServer(LambdaProblemResponses problems, ILogger<LambdaServer> logger) : IServer
 {
     private Func<LambdaHttpFeatures, Task>? _process;
 
@@ -45,17 +45,17 @@ internal sealed partial class LambdaServer(ILogger<LambdaServer> logger) : IServ
             if (requestAborted.IsCancellationRequested && exception is OperationCanceledException)
             {
                 LogDeadlineReached(logger, request.Method, request.Path);
-                return LambdaProblemResponse.DeadlineReached(features.TraceIdentifier);
+                return await problems.DeadlineReachedAsync(request, features.TraceIdentifier);
             }
 
             LogUnhandledException(logger, exception, request.Method, request.Path);
-            return LambdaProblemResponse.UnhandledException(features.TraceIdentifier);
+            return await problems.UnhandledExceptionAsync(request, features.TraceIdentifier);
         }
 
         if (features.ResponseOverflowed)
         {
             LogResponseTooLarge(logger, request.Method, request.Path, maxResponseBytes);
-            return LambdaProblemResponse.TooLarge(features.TraceIdentifier);
+            return await problems.TooLargeAsync(request, features.TraceIdentifier);
         }
 
         var status = features.StatusCode;

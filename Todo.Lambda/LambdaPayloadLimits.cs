@@ -1,4 +1,4 @@
-namespace Todo.Api.Lambda;
+namespace Todo.Lambda;
 
 internal static class LambdaPayloadLimits
 {

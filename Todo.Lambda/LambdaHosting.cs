@@ -1,0 +1,134 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace Todo.Lambda;
+
+/// <summary>How the process was asked to run: the one decision <see cref="LambdaHosting.AddLambdaHosting"/> makes.</summary>
+internal enum LambdaHostingMode
+{
+    /// <summary>Not in Lambda: the application keeps its own server (Kestrel, the test server).</summary>
+    None,
+
+    /// <summary>A Lambda execution environment started the program: it serves invocations through the Runtime API.</summary>
+    RuntimeApi,
+
+    /// <summary>The managed runtime loaded <see cref="LambdaFunction"/>, which hands it the invocations.</summary>
+    ManagedHandler,
+
+    /// <summary><c>invoke &lt;event.json | -&gt;</c>: one event from a file, its proxy response on stdout.</summary>
+    InvokeCommand,
+}
+
+/// <summary>
+/// The one call an application makes to run on AWS Lambda: inside a Lambda execution environment (or for the local
+/// <c>invoke</c> command) the application's server becomes the adapter's in-process server, fed by the Runtime API
+/// loop, the managed runtime's handler or the event file; anywhere else nothing changes.
+/// </summary>
+public static class LambdaHosting
+{
+    public const string RuntimeApiVariable = "AWS_LAMBDA_RUNTIME_API";
+
+    /// <summary>The first program argument of the local invoke command.</summary>
+    public const string InvokeCommandName = "invoke";
+
+    /// <summary>Set by <see cref="LambdaFunction"/> for the application it builds: the managed runtime runs the loop.</summary>
+    internal const string ManagedHandlerSetting = "Lambda:ManagedHandler";
+
+    /// <param name="builder">The application's builder.</param>
+    /// <param name="args">The program's arguments: <c>invoke &lt;event.json | -&gt;</c> runs one event.</param>
+    public static WebApplicationBuilder AddLambdaHosting(this WebApplicationBuilder builder, string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(args);
+
+        var mode = ModeOf(builder.Configuration, args);
+        if (mode == LambdaHostingMode.None)
+        {
+            return builder;
+        }
+
+        var services = builder.Services;
+        services.AddOptions<LambdaHostingOptions>().Bind(builder.Configuration.GetSection(LambdaHostingOptions.SectionName));
+        services.AddSingleton(new LambdaExecutionEnvironment(Path.GetTempPath()));
+        services.AddSingleton<LambdaProblemResponses>();
+        services.AddSingleton<LambdaServer>();
+        services.AddSingleton<IServer>(provider => provider.GetRequiredService<LambdaServer>());
+        services.AddSingleton<LambdaInvoker>();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // One JSON object per line is what CloudWatch Logs indexes; the scope carries the request id.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(console =>
+        {
+            console.IncludeScopes = true;
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            console.JsonWriterOptions = new() { Indented = false };
+        });
+
+        switch (mode)
+        {
+            case LambdaHostingMode.RuntimeApi:
+                var runtimeApi = Environment.GetEnvironmentVariable(RuntimeApiVariable)!;
+                services.AddSingleton(new LambdaRuntimeApiClient(LambdaRuntimeApiClient.CreateHttpClient(runtimeApi)));
+                services.AddHostedService<LambdaRuntimeService>();
+                LambdaInitErrorReporter.Register(services);
+                break;
+            case LambdaHostingMode.InvokeCommand:
+                // The proxy response goes to stdout; the logs must not mix into it.
+                services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+                services.AddHostedService(provider => new LambdaInvokeCommand(
+                    args.Length > 1 ? args[1] : null,
+                    provider.GetRequiredService<LambdaInvoker>(),
+                    provider.GetRequiredService<IHostApplicationLifetime>(),
+                    Console.Out,
+                    Console.Error));
+                break;
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Waits until the whole application has started (hosted services start before the server, and an invocation
+    /// needs both); false when the host stops first.
+    /// </summary>
+    internal static async Task<bool> WhenStartedAsync(IHostApplicationLifetime lifetime, CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    internal static LambdaHostingMode ModeOf(IConfiguration configuration, string[] args)
+    {
+        if (string.Equals(configuration[ManagedHandlerSetting], "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return LambdaHostingMode.ManagedHandler;
+        }
+
+        if (args is [InvokeCommandName, ..])
+        {
+            return LambdaHostingMode.InvokeCommand;
+        }
+
+        return string.IsNullOrEmpty(Environment.GetEnvironmentVariable(RuntimeApiVariable)) ? LambdaHostingMode.None : LambdaHostingMode.RuntimeApi;
+    }
+}
+
+/// <summary>
+/// Present in the application's services only when the adapter hosts it: what an application may need to know about
+/// the Lambda execution environment, such as the one directory it may write (the package directory is read-only).
+/// </summary>
+public sealed record LambdaExecutionEnvironment(string TemporaryDirectory);
