@@ -7,7 +7,7 @@
 #                            time and a `bootstrap` script for the provided.al2023 runtime
 # OUTDIR/todo-api-lambda.zip that folder zipped: the CodeUri of serverless.template, or `aws lambda` deployments
 #
-# Framework-dependent by default, for the managed dotnet10 runtime (handler
+# Framework-dependent by default, for the managed dotnet10 runtime (the executable handler Todo.Api, or the class-library handler
 # Todo.Api::Todo.Api.LambdaEntryPoint::FunctionHandlerAsync). --self-contained bundles the .NET runtime too, for
 # provided.al2023, which has none: there `bootstrap` starts the program and our Runtime API client serves events.
 set -euo pipefail
