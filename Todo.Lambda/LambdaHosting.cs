@@ -52,6 +52,7 @@ public static class LambdaHosting
         var services = builder.Services;
         services.AddOptions<LambdaHostingOptions>().Bind(builder.Configuration.GetSection(LambdaHostingOptions.SectionName));
         services.AddSingleton(new LambdaExecutionEnvironment(Path.GetTempPath()));
+        services.TryAddSingleton(LambdaFunctionVariables.FromProcess());
         services.AddSingleton<LambdaProblemResponses>();
         services.AddSingleton<LambdaServer>();
         services.AddSingleton<IServer>(provider => provider.GetRequiredService<LambdaServer>());

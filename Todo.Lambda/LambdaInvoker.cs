@@ -12,6 +12,7 @@ internal sealed partial class LambdaInvoker(
     LambdaServer server,
     LambdaProblemResponses problems,
     IOptions<LambdaHostingOptions> options,
+    LambdaFunctionVariables function,
     TimeProvider timeProvider,
     ILogger<LambdaInvoker> logger)
 {
@@ -46,8 +47,9 @@ internal sealed partial class LambdaInvoker(
         using var deadline = new CancellationTokenSource(TimeUntilAbort(invocation.Deadline), timeProvider);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
 
+        var feature = new LambdaInvocationFeature(invocation, function, translator.Format, proxyEvent.RootElement, timeProvider);
         var started = timeProvider.GetTimestamp();
-        var response = await server.HandleAsync(request, invocation.RequestId, translator.MaxResponseBytes, aborted.Token);
+        var response = await server.HandleAsync(request, feature, translator.MaxResponseBytes, aborted.Token);
         if (logger.IsEnabled(LogLevel.Information))
         {
             var elapsed = timeProvider.GetElapsedTime(started);

@@ -31,10 +31,11 @@ internal sealed partial class LambdaServer(LambdaProblemResponses problems, ILog
     /// Runs the request through the application's pipeline. An exception that escapes the pipeline, even after the
     /// application started writing, replaces the whole response with a 500 problem response.
     /// </summary>
-    public async Task<ProxyResponse> HandleAsync(ProxyRequest request, string? invocationId, int maxResponseBytes, CancellationToken requestAborted)
+    public async Task<ProxyResponse> HandleAsync(ProxyRequest request, ILambdaInvocationFeature invocation, int maxResponseBytes, CancellationToken requestAborted)
     {
         var process = _process ?? throw new InvalidOperationException("The Lambda server has not been started by the host.");
-        await using var features = new LambdaHttpFeatures(request, invocationId, maxResponseBytes, requestAborted);
+        await using var features = new LambdaHttpFeatures(request, invocation.RequestId, maxResponseBytes, requestAborted);
+        features.Features.Set<ILambdaInvocationFeature>(invocation);
         try
         {
             await process(features);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Todo.Lambda;
 
 namespace Todo.Tests.Lambda.Support;
 
@@ -23,6 +24,12 @@ internal sealed class LambdaProbeStartupFilter(LambdaProbes probes) : IStartupFi
             if (probes == LambdaProbes.EchoEverything)
             {
                 await EchoAsync(context);
+                return;
+            }
+
+            if (probes == LambdaProbes.InvocationFeature)
+            {
+                await WriteInvocationFeatureAsync(context);
                 return;
             }
 
@@ -134,6 +141,64 @@ internal sealed class LambdaProbeStartupFilter(LambdaProbes probes) : IStartupFi
 
         writer.WriteString("body", Encoding.UTF8.GetString(body.ToArray()));
         writer.WriteEndObject();
+    }
+
+    /// <summary>The feature as the application gets it, as JSON; an Undefined element is written as null with its kind beside it.</summary>
+    private static async Task WriteInvocationFeatureAsync(HttpContext context)
+    {
+        var feature = context.Features.Get<ILambdaInvocationFeature>();
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        writer.WriteStartObject();
+        writer.WriteBoolean("present", feature is not null);
+        if (feature is not null)
+        {
+            writer.WriteString("requestId", feature.RequestId);
+            writer.WriteString("functionName", feature.FunctionName);
+            writer.WriteString("functionVersion", feature.FunctionVersion);
+            WriteNumberOrNull(writer, "memorySizeMegabytes", feature.MemorySizeMegabytes);
+            writer.WriteString("deadline", feature.Deadline?.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            WriteNumberOrNull(writer, "remainingTimeMilliseconds", feature.RemainingTime?.TotalMilliseconds);
+            writer.WriteString("traceId", feature.TraceId);
+            writer.WriteString("eventFormat", feature.EventFormat.ToString());
+            WriteElement(writer, "requestContext", feature.RequestContext);
+            WriteElement(writer, "authorizer", feature.Authorizer);
+            writer.WriteStartObject("authorizerClaims");
+            foreach (var (name, value) in feature.AuthorizerClaims)
+            {
+                writer.WriteString(name, value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } number)
+        {
+            writer.WriteNumber(name, number);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static void WriteElement(Utf8JsonWriter writer, string name, JsonElement element)
+    {
+        writer.WriteString(name + "Kind", element.ValueKind.ToString());
+        if (element.ValueKind == JsonValueKind.Undefined)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WritePropertyName(name);
+            element.WriteTo(writer);
+        }
     }
 
     private static byte[] Gzip(string text)

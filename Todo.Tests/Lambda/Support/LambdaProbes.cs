@@ -9,4 +9,7 @@ public enum LambdaProbes
 
     /// <summary>Every request is answered with what the application saw of it.</summary>
     EchoEverything,
+
+    /// <summary>Every request is answered with what its <c>ILambdaInvocationFeature</c> says.</summary>
+    InvocationFeature,
 }

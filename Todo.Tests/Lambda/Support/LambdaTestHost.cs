@@ -20,6 +20,12 @@ public sealed class LambdaTestHost : IAsyncDisposable
     private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("todo-lambda-tests-");
 
     public LambdaTestHost(LambdaProbes probes = LambdaProbes.None, params string[] extraArgs)
+        : this(probes, configureServices: null, extraArgs)
+    {
+    }
+
+    /// <param name="configureServices">Replaces the application's services (registered last, so they win).</param>
+    internal LambdaTestHost(LambdaProbes probes, Action<IServiceCollection>? configureServices, params string[] extraArgs)
     {
         DatabasePath = Path.Combine(_directory.FullName, "todo.db");
         EntryPoint = new TestFunction(
@@ -40,6 +46,8 @@ public sealed class LambdaTestHost : IAsyncDisposable
                 {
                     builder.Services.AddSingleton<IStartupFilter>(new LambdaProbeStartupFilter(probes));
                 }
+
+                configureServices?.Invoke(builder.Services);
             });
     }
 
@@ -48,9 +56,12 @@ public sealed class LambdaTestHost : IAsyncDisposable
     public string DatabasePath { get; }
 
     /// <summary>Invokes the entry point the way our Runtime API loop does, and parses the proxy response.</summary>
-    public async Task<JsonElement> InvokeAsync(string eventJson, DateTimeOffset? deadline = null)
+    public Task<JsonElement> InvokeAsync(string eventJson, DateTimeOffset? deadline = null) =>
+        InvokeAsync(eventJson, new LambdaInvocation($"test-{Guid.NewGuid():N}", deadline, TraceId: null));
+
+    /// <summary>Invokes the entry point with what the Runtime API would say about the invocation.</summary>
+    internal async Task<JsonElement> InvokeAsync(string eventJson, LambdaInvocation invocation)
     {
-        var invocation = new LambdaInvocation($"test-{Guid.NewGuid():N}", deadline, TraceId: null);
         var response = await EntryPoint.InvokeAsync(Encoding.UTF8.GetBytes(eventJson), invocation, CancellationToken.None);
         using var document = JsonDocument.Parse(response);
         return document.RootElement.Clone();
