@@ -20,6 +20,7 @@ public sealed class LambdaLibraryBoundaryTests
     {
         Assert.Equal(
             [
+                nameof(ILambdaInvocationFeature),
                 nameof(LambdaEventFormat),
                 nameof(LambdaEventFormatException),
                 nameof(LambdaExecutionEnvironment),
