@@ -22,6 +22,8 @@ public sealed class LambdaTestHost : IAsyncDisposable
     public LambdaTestHost(LambdaProbes probes = LambdaProbes.None, params string[] extraArgs)
     {
         DatabasePath = Path.Combine(_directory.FullName, "todo.db");
+        var probeFilter = new LambdaProbeStartupFilter(probes);
+        ProbedRequests = probeFilter.Requests;
         EntryPoint = new TestFunction(
             [
                 "--environment=Testing",
@@ -38,7 +40,7 @@ public sealed class LambdaTestHost : IAsyncDisposable
                 builder.Logging.ClearProviders();
                 if (probes != LambdaProbes.None)
                 {
-                    builder.Services.AddSingleton<IStartupFilter>(new LambdaProbeStartupFilter(probes));
+                    builder.Services.AddSingleton<IStartupFilter>(probeFilter);
                 }
             });
     }
@@ -46,6 +48,9 @@ public sealed class LambdaTestHost : IAsyncDisposable
     internal LambdaFunction EntryPoint { get; }
 
     public string DatabasePath { get; }
+
+    /// <summary>The requests that reached the application's pipeline (with probes only), from its start on.</summary>
+    internal IReadOnlyCollection<ProbedRequest> ProbedRequests { get; }
 
     /// <summary>Invokes the entry point the way our Runtime API loop does, and parses the proxy response.</summary>
     public async Task<JsonElement> InvokeAsync(string eventJson, DateTimeOffset? deadline = null)
