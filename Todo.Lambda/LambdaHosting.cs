@@ -69,6 +69,12 @@ public static class LambdaHosting
             console.JsonWriterOptions = new() { Indented = false };
         });
 
+        // Where an environment serves many invocations; the invoke command serves one and would only be slower.
+        if (mode is LambdaHostingMode.RuntimeApi or LambdaHostingMode.ManagedHandler)
+        {
+            services.AddHostedService<LambdaWarmUp>();
+        }
+
         switch (mode)
         {
             case LambdaHostingMode.RuntimeApi:

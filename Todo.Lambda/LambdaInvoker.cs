@@ -7,6 +7,7 @@ namespace Todo.Lambda;
 /// <summary>
 /// One invocation, whoever delivers it (the Runtime API loop, the managed runtime's handler, the invoke command):
 /// the proxy event's JSON in, one HTTP request through the application in process, the proxy response's JSON out.
+/// A scheduled keep-warm event (<see cref="ScheduledEvent"/>) is answered without a request.
 /// </summary>
 internal sealed partial class LambdaInvoker(
     LambdaServer server,
@@ -29,6 +30,11 @@ internal sealed partial class LambdaInvoker(
     public async Task<byte[]> InvokeAsync(ReadOnlyMemory<byte> payload, LambdaInvocation invocation, CancellationToken cancellationToken)
     {
         using var proxyEvent = Parse(payload);
+        if (ScheduledEvent.Is(proxyEvent.RootElement))
+        {
+            return ScheduledEvent.Answer(proxyEvent.RootElement, invocation, logger);
+        }
+
         var translator = _translators.For(proxyEvent.RootElement);
         ProxyRequest request;
         try

@@ -7,7 +7,7 @@ namespace Todo.Lambda;
 /// <summary>
 /// A client of the Lambda Runtime API (version 2018-06-01), the HTTP interface a custom runtime uses inside the
 /// execution environment at <c>AWS_LAMBDA_RUNTIME_API</c>: fetch the next event, post its response or its error,
-/// or report that initialization failed.
+/// report that initialization failed, or hand the environment over for a SnapStart snapshot.
 /// </summary>
 internal sealed class LambdaRuntimeApiClient(HttpClient httpClient)
 {
@@ -35,6 +35,17 @@ internal sealed class LambdaRuntimeApiClient(HttpClient httpClient)
             ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
             : (DateTimeOffset?)null;
         return (payload, new LambdaInvocation(requestId, deadline, Header(response, "Lambda-Runtime-Trace-Id")));
+    }
+
+    /// <summary>
+    /// Under SnapStart (<c>AWS_LAMBDA_INITIALIZATION_TYPE=snap-start</c>): tells Lambda that the init is done and the
+    /// environment may be snapshotted. The call returns in each execution environment resumed from the snapshot, which
+    /// then polls for its first invocation as usual.
+    /// </summary>
+    public async Task WaitForRestoreAsync(CancellationToken cancellationToken)
+    {
+        using var response = await httpClient.GetAsync(new Uri("runtime/restore/next", UriKind.Relative), cancellationToken);
+        response.EnsureSuccessStatusCode();
     }
 
     public async Task PostResponseAsync(string requestId, byte[] proxyResponse, CancellationToken cancellationToken)

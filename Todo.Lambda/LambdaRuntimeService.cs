@@ -12,12 +12,22 @@ internal sealed partial class LambdaRuntimeService(
     IHostApplicationLifetime lifetime,
     ILogger<LambdaRuntimeService> logger) : BackgroundService
 {
+    private const string InitializationTypeVariable = "AWS_LAMBDA_INITIALIZATION_TYPE";
+    private const string SnapStartInitialization = "snap-start";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Hosted services start before the server; an invocation needs the whole application.
         if (!await LambdaHosting.WhenStartedAsync(lifetime, stoppingToken))
         {
             return;
+        }
+
+        if (Environment.GetEnvironmentVariable(InitializationTypeVariable) == SnapStartInitialization)
+        {
+            // The init (the warm-up included) is done: Lambda snapshots the environment during this call.
+            await runtimeApi.WaitForRestoreAsync(stoppingToken);
+            LogRestored(logger);
         }
 
         while (!stoppingToken.IsCancellationRequested)
@@ -62,6 +72,9 @@ internal sealed partial class LambdaRuntimeService(
 
         await runtimeApi.PostResponseAsync(requestId, response, stoppingToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumed from the SnapStart snapshot.")]
+    private static partial void LogRestored(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The invocation failed and is reported to the Runtime API.")]
     private static partial void LogInvocationFailed(ILogger logger, Exception exception);

@@ -73,6 +73,7 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
 
             await function.StopAsync();
             Assert.True(function.ExitCode == 0, $"exit code {function.ExitCode}:\n{string.Join('\n', function.Output)}");
+            Assert.DoesNotContain("restore/next", _runtimeApi.Calls);
 
             // Logs: one JSON object per line on stdout, the Lambda request id in scope of the invocation's lines.
             var lines = function.Output.Where(line => line.Length > 0).ToList();
@@ -96,6 +97,37 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
         }
 
         Assert.Equal(taskRootBefore, Snapshot(TaskRoot));
+    }
+
+    [Fact]
+    public async Task Under_SnapStart_it_warms_up_hands_the_environment_over_for_the_snapshot_and_then_serves_keep_warm_and_HTTP_events()
+    {
+        await using var function = StartFunction(environment: new Dictionary<string, string?>
+        {
+            ["AWS_LAMBDA_INITIALIZATION_TYPE"] = "snap-start",
+            ["Lambda__WarmUpPaths__0"] = "/health",
+        });
+
+        var warmed = await _runtimeApi.InvokeAsync(EventFile.Read(LambdaTestPaths.Own("eventbridge-scheduled.json")), requestId: "keep-warm-request-id");
+        Assert.Equal("response", warmed.Kind);
+        Assert.Equal("""{"warmed":true}""", warmed.Body);
+        Assert.Equal(200, (await InvokeAsync("v2-get-health.json", new Dictionary<string, string>())).Status());
+        await function.StopAsync();
+
+        // Restore is asked for once, before the first poll for an invocation.
+        Assert.Equal("restore/next", _runtimeApi.Calls.First());
+        Assert.Single(_runtimeApi.Calls, call => call == "restore/next");
+
+        // The warm-up request went through the whole application (its health check answered 200) before the snapshot.
+        var lines = function.Output.ToList();
+        var warmUp = lines.FindIndex(line => line.Contains("warm-up GET /health answered 200", StringComparison.Ordinal));
+        var restored = lines.FindIndex(line => line.Contains("Resumed from the SnapStart snapshot", StringComparison.Ordinal));
+        Assert.True(warmUp >= 0 && restored > warmUp, string.Join('\n', lines));
+
+        // One line says the keep-warm event was a warm-up, in the scope of its invocation; no request ran for it.
+        var keepWarm = Assert.Single(lines, line => line.Contains("warm-up: scheduled event from arn:aws:events:", StringComparison.Ordinal));
+        Assert.Contains("\"AwsRequestId\":\"keep-warm-request-id\"", keepWarm, StringComparison.Ordinal);
+        Assert.Single(lines, line => line.Contains(" answered 200 in ", StringComparison.Ordinal) && !line.Contains("warm-up", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -126,11 +158,14 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
         Assert.Matches(@"Wrote .*todo-api-lambda\.zip \(\d+ bytes", package.PackageLog);
     }
 
-    private LambdaProcess StartFunction(string? signingKey = "") => new(
+    private LambdaProcess StartFunction(string? signingKey = "", IReadOnlyDictionary<string, string?>? environment = null) => new(
         TaskRoot,
         TempDirectory,
         _runtimeApi.Address,
-        new Dictionary<string, string?> { ["Jwt__SigningKey"] = signingKey == "" ? LambdaTestHostSecrets.SigningKey : signingKey });
+        new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>())
+        {
+            ["Jwt__SigningKey"] = signingKey == "" ? LambdaTestHostSecrets.SigningKey : signingKey,
+        });
 
     private async Task<JsonElement> InvokeAsync(string file, IReadOnlyDictionary<string, string> values, string? requestId = null)
     {

@@ -39,7 +39,7 @@ public sealed class ServerlessTemplateTests
         Assert.Equal("AWS::Serverless-2016-10-31", Template.GetProperty("Transform").GetString());
         Assert.Equal(
             ["AWS::IAM::Role", "AWS::Serverless::Function"],
-            Template.GetProperty("Resources").EnumerateObject().Select(r => r.Value.GetProperty("Type").GetString()!).Order());
+            Resolve(new Dictionary<string, string>()).EnumerateObject().Select(r => r.Value.GetProperty("Type").GetString()!).Order());
         Assert.Equal("dotnet10", Function.GetProperty("Runtime").GetString());
         Assert.Equal(["x86_64"], Function.GetProperty("Architectures").Strings());
         Assert.InRange(Function.GetProperty("MemorySize").GetInt32(), 512, 3008);
@@ -127,7 +127,7 @@ public sealed class ServerlessTemplateTests
     {
         var conditions = Template.GetProperty("Conditions");
 
-        Assert.Equal(["UsePostgres", "UseSqlite"], conditions.EnumerateObject().Select(c => c.Name).Order());
+        Assert.Equal(["KeepWarm", "UsePostgres", "UseSnapStart", "UseSqlite"], conditions.EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.Equal("""{"Fn::Equals":[{"Ref":"DatabaseProvider"},"Postgres"]}""", JsonSerializer.Serialize(conditions.GetProperty("UsePostgres")));
         Assert.Equal("""{"Fn::Equals":[{"Ref":"DatabaseProvider"},"Sqlite"]}""", JsonSerializer.Serialize(conditions.GetProperty("UseSqlite")));
 
@@ -135,7 +135,7 @@ public sealed class ServerlessTemplateTests
         Assert.False(Holds("UsePostgres", "Sqlite"));
         Assert.True(Holds("UsePostgres", "Postgres"));
         Assert.False(Holds("UseSqlite", "Postgres"));
-        Assert.Equal(["UsePostgres", "UseSqlite"], ConditionsNamedByFnIf(Template.GetProperty("Resources")).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["UsePostgres", "UseSnapStart", "UseSqlite"], ConditionsNamedByFnIf(Template.GetProperty("Resources")).Distinct().Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -240,6 +240,111 @@ public sealed class ServerlessTemplateTests
     }
 
     [Fact]
+    public void Keep_warm_and_SnapStart_are_off_by_default()
+    {
+        var parameters = Template.GetProperty("Parameters");
+        Assert.Equal("String", parameters.GetProperty("KeepWarmSchedule").GetProperty("Type").GetString());
+        Assert.Equal("", parameters.GetProperty("KeepWarmSchedule").GetProperty("Default").GetString());
+        var snapStart = parameters.GetProperty("SnapStart");
+        Assert.Equal(["Off", "PublishedVersions"], snapStart.GetProperty("AllowedValues").Strings());
+        Assert.Equal("Off", snapStart.GetProperty("Default").GetString());
+
+        var resources = Resolve(new Dictionary<string, string>());
+        Assert.DoesNotContain(resources.EnumerateObject(), resource => resource.Value.GetProperty("Type").GetString() is "AWS::Events::Rule" or "AWS::Lambda::Permission");
+        var function = PropertiesOf(resources, "AWS::Serverless::Function");
+        Assert.False(function.TryGetProperty("SnapStart", out _));
+        Assert.DoesNotContain(Variables(function).EnumerateObject(), variable => variable.Name.StartsWith("Lambda__WarmUp", StringComparison.Ordinal));
+
+        // The alias is there either way: SAM takes only a string or a parameter's Ref for AutoPublishAlias, never an
+        // Fn::If, and an empty alias name is refused.
+        Assert.Equal("live", function.GetProperty("AutoPublishAlias").GetString());
+    }
+
+    [Fact]
+    public void KeepWarm_and_UseSnapStart_are_decided_by_their_own_parameters()
+    {
+        Assert.False(Holds("KeepWarm", new Dictionary<string, string>()));
+        Assert.True(Holds("KeepWarm", new Dictionary<string, string> { ["KeepWarmSchedule"] = "rate(5 minutes)" }));
+        Assert.False(Holds("UseSnapStart", new Dictionary<string, string>()));
+        Assert.True(Holds("UseSnapStart", new Dictionary<string, string> { ["SnapStart"] = "PublishedVersions" }));
+
+        var schedule = Template.GetProperty("Parameters").GetProperty("KeepWarmSchedule").GetProperty("AllowedPattern").GetString()!;
+        foreach (var accepted in (string[])["", "rate(5 minutes)", "rate(1 minute)", "cron(0/5 * * * ? *)"])
+        {
+            Assert.Matches(schedule, accepted);
+        }
+
+        foreach (var refused in (string[])["5 minutes", "rate(5 minutes) ", "every 5 minutes"])
+        {
+            Assert.DoesNotMatch(schedule, refused);
+        }
+    }
+
+    [Fact]
+    public void A_keep_warm_schedule_adds_a_rule_that_invokes_the_live_alias_and_only_the_permission_it_needs()
+    {
+        var resources = Resolve(new Dictionary<string, string> { ["KeepWarmSchedule"] = "rate(5 minutes)" });
+
+        // No Input: EventBridge sends its own scheduled event, the shape the adapter answers without a request.
+        var ruleName = Assert.Single(resources.EnumerateObject(), resource => resource.Value.GetProperty("Type").ValueEquals("AWS::Events::Rule")).Name;
+        var rule = PropertiesOf(resources, "AWS::Events::Rule");
+        Assert.Equal("KeepWarmSchedule", rule.GetProperty("ScheduleExpression").GetProperty("Ref").GetString());
+        Assert.Equal("ENABLED", rule.GetProperty("State").GetString());
+        var target = Assert.Single(rule.GetProperty("Targets").EnumerateArray());
+        Assert.False(target.TryGetProperty("Input", out _));
+        Assert.Equal("TodoApiFunction.Alias", target.GetProperty("Arn").GetProperty("Ref").GetString());
+
+        // A warm-up that cannot be delivered now is worth nothing later.
+        Assert.Equal(0, target.GetProperty("RetryPolicy").GetProperty("MaximumRetryAttempts").GetInt32());
+
+        // The alias's resource policy lets EventBridge invoke it for this rule only; the execution role is unchanged.
+        var permission = PropertiesOf(resources, "AWS::Lambda::Permission");
+        Assert.Equal(["Action", "FunctionName", "Principal", "SourceArn"], permission.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("lambda:InvokeFunction", permission.GetProperty("Action").GetString());
+        Assert.Equal("events.amazonaws.com", permission.GetProperty("Principal").GetString());
+        Assert.Equal("TodoApiFunction.Alias", permission.GetProperty("FunctionName").GetProperty("Ref").GetString());
+        Assert.Equal([ruleName, "Arn"], permission.GetProperty("SourceArn").GetProperty("Fn::GetAtt").Strings());
+        Assert.Equal(
+            PropertiesOf(Resolve(new Dictionary<string, string>()), "AWS::IAM::Role").GetRawText(),
+            PropertiesOf(resources, "AWS::IAM::Role").GetRawText());
+
+        // The same alias the API's events invoke (SAM points them at it), so it is their environment that stays warm.
+        Assert.Equal("live", PropertiesOf(resources, "AWS::Serverless::Function").GetProperty("AutoPublishAlias").GetString());
+    }
+
+    [Fact]
+    public void With_SnapStart_each_published_version_is_warmed_up_and_snapshotted_and_the_API_invokes_it_through_the_live_alias()
+    {
+        var function = PropertiesOf(Resolve(new Dictionary<string, string> { ["SnapStart"] = "PublishedVersions" }), "AWS::Serverless::Function");
+
+        Assert.Equal("PublishedVersions", function.GetProperty("SnapStart").GetProperty("ApplyOn").GetString());
+        Assert.Equal("live", function.GetProperty("AutoPublishAlias").GetString());
+
+        // A new version, so a new snapshot, whenever a property of the function changes, and when SnapStart itself is
+        // switched (its Fn::If alone does not change the properties SAM hashes; the version's description does).
+        Assert.True(function.GetProperty("AutoPublishAliasAllProperties").GetBoolean());
+        Assert.Contains("${SnapStart}", function.GetProperty("VersionDescription").GetProperty("Fn::Sub").GetString(), StringComparison.Ordinal);
+
+        // The warm-up runs before the snapshot, which then holds the JIT-compiled request path.
+        var variables = Variables(function);
+        Assert.Equal("/health", variables.GetProperty("Lambda__WarmUpPaths__0").GetString());
+        Assert.Equal("/todos", variables.GetProperty("Lambda__WarmUpPaths__1").GetString());
+
+        // SnapStart supports neither ephemeral storage over 512 MB (the default is 512) nor provisioned concurrency.
+        Assert.False(function.TryGetProperty("EphemeralStorage", out _));
+        Assert.False(function.TryGetProperty("ProvisionedConcurrencyConfig", out _));
+    }
+
+    [Fact]
+    public void SnapStart_is_refused_with_Postgres_whose_connections_would_be_dead_in_the_snapshot()
+    {
+        Assert.Empty(Refusals(new() { ["SnapStart"] = "PublishedVersions" }));
+
+        var refusal = Assert.Single(Refusals(new(CompletePostgres) { ["SnapStart"] = "PublishedVersions" }));
+        Assert.Contains("SnapStart", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_code_is_the_zip_the_packaging_script_writes_and_the_API_URL_is_an_output()
     {
         Assert.Equal("artifacts/lambda/todo-api-lambda.zip", Function.GetProperty("CodeUri").GetString());
@@ -260,18 +365,29 @@ public sealed class ServerlessTemplateTests
 
     private static Dictionary<string, string> CompletePostgresWith(string name, string value) => new(CompletePostgres) { [name] = value };
 
+    private static JsonElement Resolve(string provider) => Resolve(new Dictionary<string, string> { ["DatabaseProvider"] = provider });
+
     /// <summary>
-    /// The resources as CloudFormation creates them for one DatabaseProvider (every other parameter at its default):
-    /// each Fn::If replaced by the branch its condition picks, each AWS::NoValue removed with its key or list item.
-    /// Ref, Fn::Sub and the rest stay as written.
+    /// The resources as CloudFormation creates them for these parameter values (every other parameter at its default):
+    /// a resource whose Condition is false left out, each Fn::If replaced by the branch its condition picks, each
+    /// AWS::NoValue removed with its key or list item. Ref, Fn::Sub and the rest stay as written.
     /// </summary>
-    private static JsonElement Resolve(string provider)
+    private static JsonElement Resolve(IReadOnlyDictionary<string, string> parameters)
     {
-        var parameters = new Dictionary<string, string> { ["DatabaseProvider"] = provider };
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            WriteDecided(Template.GetProperty("Resources"), name => Holds(name, parameters), writer);
+            writer.WriteStartObject();
+            foreach (var resource in Template.GetProperty("Resources").EnumerateObject())
+            {
+                if (!resource.Value.TryGetProperty("Condition", out var condition) || Holds(condition.GetString()!, parameters))
+                {
+                    writer.WritePropertyName(resource.Name);
+                    WriteDecided(resource.Value, name => Holds(name, parameters), writer);
+                }
+            }
+
+            writer.WriteEndObject();
         }
 
         using var document = JsonDocument.Parse(buffer.ToArray());

@@ -34,6 +34,12 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _app = builder.Build();
         _app.MapGet($"{Prefix}/invocation/next", NextAsync);
+        _app.MapGet($"{Prefix}/restore/next", () =>
+        {
+            // The snapshot would be taken here; answering at once is a resume right after it.
+            Calls.Enqueue("restore/next");
+            return Results.Ok();
+        });
         _app.MapPost($"{Prefix}/invocation/{{requestId}}/response", (string requestId, HttpRequest request) => RecordAsync(requestId, "response", request));
         _app.MapPost($"{Prefix}/invocation/{{requestId}}/error", (string requestId, HttpRequest request) => RecordAsync(requestId, "error", request));
         _app.MapPost($"{Prefix}/init/error", async (HttpRequest request) =>
@@ -44,6 +50,9 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     }
 
     public TaskCompletionSource<RuntimeApiOutcome> InitError { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The polls the function made (<c>invocation/next</c>, <c>restore/next</c>), in order.</summary>
+    public ConcurrentQueue<string> Calls { get; } = new();
 
     /// <summary>The value for AWS_LAMBDA_RUNTIME_API: host and port.</summary>
     public string Address { get; private set; } = string.Empty;
@@ -74,6 +83,7 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
 
     private async Task NextAsync(HttpContext context)
     {
+        Calls.Enqueue("invocation/next");
         var (requestId, payload) = await _events.Reader.ReadAsync(context.RequestAborted);
         context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = requestId;
         context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);

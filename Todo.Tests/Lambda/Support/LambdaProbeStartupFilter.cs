@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -17,10 +18,21 @@ internal sealed class LambdaProbeStartupFilter(LambdaProbes probes) : IStartupFi
 {
     public const string ProbeFailureMessage = "probe failure with a secret detail";
 
+    /// <summary>Every request that reached the pipeline, in order, as the application saw it.</summary>
+    public ConcurrentQueue<ProbedRequest> Requests { get; } = new();
+
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         app.Use(async (context, nextMiddleware) =>
         {
+            // A request scope of its own, as the host gives every request: not the application's root services.
+            Requests.Enqueue(new ProbedRequest(
+                context.Request.Method,
+                context.Request.Path.Value ?? string.Empty,
+                context.Request.Headers.UserAgent.ToString(),
+                context.TraceIdentifier,
+                HasRequestScope: !ReferenceEquals(context.RequestServices, app.ApplicationServices)));
+
             if (probes == LambdaProbes.EchoEverything)
             {
                 await EchoAsync(context);
@@ -212,3 +224,6 @@ internal sealed class LambdaProbeStartupFilter(LambdaProbes probes) : IStartupFi
         return output.ToArray();
     }
 }
+
+/// <summary>What the probe middleware saw of one request.</summary>
+internal sealed record ProbedRequest(string Method, string Path, string UserAgent, string TraceIdentifier, bool HasRequestScope);

@@ -28,6 +28,8 @@ public sealed class LambdaTestHost : IAsyncDisposable
     internal LambdaTestHost(LambdaProbes probes, Action<IServiceCollection>? configureServices, params string[] extraArgs)
     {
         DatabasePath = Path.Combine(_directory.FullName, "todo.db");
+        var probeFilter = new LambdaProbeStartupFilter(probes);
+        ProbedRequests = probeFilter.Requests;
         EntryPoint = new TestFunction(
             [
                 "--environment=Testing",
@@ -44,7 +46,7 @@ public sealed class LambdaTestHost : IAsyncDisposable
                 builder.Logging.ClearProviders();
                 if (probes != LambdaProbes.None)
                 {
-                    builder.Services.AddSingleton<IStartupFilter>(new LambdaProbeStartupFilter(probes));
+                    builder.Services.AddSingleton<IStartupFilter>(probeFilter);
                 }
 
                 configureServices?.Invoke(builder.Services);
@@ -54,6 +56,9 @@ public sealed class LambdaTestHost : IAsyncDisposable
     internal LambdaFunction EntryPoint { get; }
 
     public string DatabasePath { get; }
+
+    /// <summary>The requests that reached the application's pipeline (with probes only), from its start on.</summary>
+    internal IReadOnlyCollection<ProbedRequest> ProbedRequests { get; }
 
     /// <summary>Invokes the entry point the way our Runtime API loop does, and parses the proxy response.</summary>
     public Task<JsonElement> InvokeAsync(string eventJson, DateTimeOffset? deadline = null) =>
