@@ -14,6 +14,7 @@ namespace Todo.Lambda;
 /// </summary>
 internal sealed partial class LambdaWarmUp(
     LambdaServer server,
+    LambdaFunctionVariables function,
     IOptions<LambdaHostingOptions> options,
     TimeProvider timeProvider,
     ILogger<LambdaWarmUp> logger) : IHostedLifecycleService
@@ -51,7 +52,10 @@ internal sealed partial class LambdaWarmUp(
             {
                 using var timeout = new CancellationTokenSource(settings.WarmUpRequestTimeout, timeProvider);
                 using var aborted = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-                var response = await server.HandleAsync(request, invocationId: null, LambdaPayloadLimits.SynchronousResponseBytes, aborted.Token);
+                // No invocation and no event behind it: the feature says so (no request id, deadline or request context).
+                var invocation = new LambdaInvocationFeature(
+                    new LambdaInvocation(RequestId: null, Deadline: null, TraceId: null), function, LambdaEventFormat.ApiGatewayHttp, default, timeProvider);
+                var response = await server.HandleAsync(request, invocation, LambdaPayloadLimits.SynchronousResponseBytes, aborted.Token);
                 var elapsed = timeProvider.GetElapsedTime(started);
                 LogAnswered(logger, path, response.StatusCode, elapsed.TotalMilliseconds);
             }
