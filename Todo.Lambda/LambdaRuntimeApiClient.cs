@@ -13,8 +13,16 @@ internal sealed class LambdaRuntimeApiClient(HttpClient httpClient)
 {
     private const string ErrorTypeHeader = "Lambda-Runtime-Function-Error-Type";
 
-    /// <summary>An HTTP client for the Runtime API at <paramref name="runtimeApi"/> (host:port).</summary>
-    public static HttpClient CreateHttpClient(string runtimeApi) => new()
+    /// <summary>
+    /// An HTTP client for the Runtime API at <paramref name="runtimeApi"/> (host:port), shared by every poll loop
+    /// (an HttpClient takes concurrent requests).
+    /// </summary>
+    public static HttpClient CreateHttpClient(string runtimeApi) => new(new SocketsHttpHandler
+    {
+        // HTTP/1.1 gives each request in flight a connection of its own, and under Lambda Managed Instances every
+        // loop's next-invocation request stays in flight while it waits: no cap (the default, made explicit).
+        MaxConnectionsPerServer = int.MaxValue,
+    })
     {
         BaseAddress = new Uri($"http://{runtimeApi}/2018-06-01/"),
 

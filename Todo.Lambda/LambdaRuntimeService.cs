@@ -4,7 +4,9 @@ namespace Todo.Lambda;
 /// Our own runtime: when the program starts inside a Lambda execution environment (<c>AWS_LAMBDA_RUNTIME_API</c>
 /// set: the managed <c>dotnet10</c> runtime with an executable-assembly handler, <c>provided.al2023</c> through
 /// <c>bootstrap</c>, or a container image), it fetches and answers invocations, once the application has started,
-/// until the host shuts down (SIGTERM).
+/// until the host shuts down (SIGTERM). On Lambda Managed Instances it serves several at once, through the same
+/// application: as many poll loops as <see cref="LambdaMaxConcurrency"/> says, each answering the invocations it
+/// fetched.
 /// </summary>
 internal sealed partial class LambdaRuntimeService(
     LambdaRuntimeApiClient runtimeApi,
@@ -14,6 +16,7 @@ internal sealed partial class LambdaRuntimeService(
 {
     private const string InitializationTypeVariable = "AWS_LAMBDA_INITIALIZATION_TYPE";
     private const string SnapStartInitialization = "snap-start";
+    private const string TraceIdVariable = "_X_AMZN_TRACE_ID";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,22 +33,68 @@ internal sealed partial class LambdaRuntimeService(
             LogRestored(logger);
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        var concurrency = LambdaMaxConcurrency.FromEnvironment();
+        if (concurrency.Correction is { } correction)
         {
-            try
-            {
-                var (payload, invocation) = await runtimeApi.GetNextInvocationAsync(stoppingToken);
+            LogConcurrencyCorrected(logger, correction, Environment.GetEnvironmentVariable(LambdaMaxConcurrency.Variable), concurrency.Invocations);
+        }
 
-                // The X-Ray SDK and AWS SDKs read the trace header of the current invocation from here.
-                Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceId);
+        // The X-Ray SDK and AWS SDKs read the current invocation's trace header from a process-wide variable: right
+        // while one invocation runs at a time, a race between them when several do, so then it is left unset.
+        var setsTraceIdVariable = concurrency.Invocations == 1;
+        LogServing(logger, concurrency.Invocations, setsTraceIdVariable);
+
+        // Stopping polls on SIGTERM, and in every loop when one of them finds the Runtime API failing.
+        using var polling = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var loops = new Task[concurrency.Invocations];
+        for (var loop = 0; loop < loops.Length; loop++)
+        {
+            loops[loop] = Task.Run(() => ServeAsync(setsTraceIdVariable, polling, stoppingToken), CancellationToken.None);
+        }
+
+        // A loop's failure ends the service (and the host) only once every loop has finished the invocation it holds.
+        await Task.WhenAll(loops);
+    }
+
+    /// <summary>One poll loop: the next invocation, its answer, again, until polling stops.</summary>
+    private async Task ServeAsync(bool setsTraceIdVariable, CancellationTokenSource polling, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!polling.IsCancellationRequested)
+            {
+                byte[] payload;
+                LambdaInvocation invocation;
+                try
+                {
+                    (payload, invocation) = await runtimeApi.GetNextInvocationAsync(polling.Token);
+                }
+                catch (OperationCanceledException) when (polling.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (setsTraceIdVariable)
+                {
+                    Environment.SetEnvironmentVariable(TraceIdVariable, invocation.TraceId);
+                }
+
+                // Once fetched, an invocation is answered even if another loop fails meanwhile: only SIGTERM abandons it.
                 await InvokeOnceAsync(payload, invocation, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                // SIGTERM can land anywhere: waiting for the next event, or while posting an answer.
-                // Either way it means stop, cleanly, not crash.
-                break;
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // SIGTERM can land anywhere: waiting for the next event, or while posting an answer.
+            // Either way it means stop, cleanly, not crash.
+        }
+        catch (Exception exception)
+        {
+            // The Runtime API refused or failed a request (a custom runtime is then to exit, and Lambda starts a new
+            // environment): no loop fetches another invocation.
+            LogRuntimeApiFailed(logger, exception);
+            await polling.CancelAsync();
+            throw;
         }
     }
 
@@ -76,6 +125,15 @@ internal sealed partial class LambdaRuntimeService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Resumed from the SnapStart snapshot.")]
     private static partial void LogRestored(ILogger logger);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving invocations {MaxConcurrency} at a time; setting _X_AMZN_TRACE_ID per invocation: {SetsTraceIdVariable}.")]
+    private static partial void LogServing(ILogger logger, int maxConcurrency, bool setsTraceIdVariable);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Correction} (\"{Value}\"): serving invocations {MaxConcurrency} at a time.")]
+    private static partial void LogConcurrencyCorrected(ILogger logger, string correction, string? value, int maxConcurrency);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "The invocation failed and is reported to the Runtime API.")]
     private static partial void LogInvocationFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The Runtime API failed a request; no further invocations are fetched.")]
+    private static partial void LogRuntimeApiFailed(ILogger logger, Exception exception);
 }

@@ -13,35 +13,25 @@ namespace Todo.Tests.Lambda;
 [Collection(nameof(PublishedPackage))]
 public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : IAsyncLifetime
 {
-    private readonly DirectoryInfo _environment = Directory.CreateTempSubdirectory("todo-lambda-environment-");
+    private LambdaEnvironmentDirectory _environment = null!;
     private FakeLambdaRuntimeApi _runtimeApi = null!;
 
-    private string TaskRoot => Path.Combine(_environment.FullName, "task");
+    private string TaskRoot => _environment.TaskRoot;
 
-    private string TempDirectory => Path.Combine(_environment.FullName, "tmp");
+    private string TempDirectory => _environment.TempDirectory;
 
     public async Task InitializeAsync()
     {
         _runtimeApi = await FakeLambdaRuntimeApi.StartAsync();
 
-        // A read-only copy of the package as the task root, every file and folder without write bits (the test also
-        // checks afterwards that nothing in it changed), run by an unprivileged user (see LambdaProcess) who can
-        // read it and write only the temp directory.
-        CopyDirectory(package.PublishDirectory, TaskRoot);
-        Directory.CreateDirectory(TempDirectory);
-        File.SetUnixFileMode(_environment.FullName, (UnixFileMode)0b111_101_101);
-        File.SetUnixFileMode(TempDirectory, (UnixFileMode)0b111_111_111);
-        foreach (var path in Directory.EnumerateFileSystemEntries(TaskRoot, "*", SearchOption.AllDirectories).Append(TaskRoot))
-        {
-            File.SetUnixFileMode(path, File.GetUnixFileMode(path) & ~(UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
-        }
+        // The test also checks afterwards that nothing in the read-only task root changed.
+        _environment = new LambdaEnvironmentDirectory(package.PublishDirectory);
     }
 
     public async Task DisposeAsync()
     {
         await _runtimeApi.DisposeAsync();
-        File.SetUnixFileMode(TaskRoot, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        _environment.Delete(recursive: true);
+        _environment.Dispose();
     }
 
     [Fact]
@@ -179,15 +169,4 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
         .EnumerateFiles(directory, "*", SearchOption.AllDirectories)
         .Order(StringComparer.Ordinal)
         .Select(path => $"{Path.GetRelativePath(directory, path)} {new FileInfo(path).Length} {File.GetLastWriteTimeUtc(path):O}"));
-
-    private static void CopyDirectory(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
-    }
 }

@@ -19,13 +19,20 @@ public sealed record RuntimeApiOutcome(string Kind, string Body, string? ErrorTy
 /// <summary>
 /// A small Lambda Runtime API (2018-06-01) on loopback, playing Lambda's part: it hands out queued events on
 /// <c>invocation/next</c> with the request id, deadline and trace id headers, and records responses and errors.
+/// Like Lambda Managed Instances it answers concurrent polls, each with its own event; it counts the polls waiting
+/// at any moment and keeps a journal of what happened to each invocation, in order.
 /// </summary>
 public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
 {
     private const string Prefix = "/2018-06-01/runtime";
-    private readonly Channel<(string RequestId, string Payload)> _events = Channel.CreateUnbounded<(string, string)>();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<RuntimeApiOutcome>> _outcomes = new();
+    private readonly Channel<QueuedInvocation> _events = Channel.CreateUnbounded<QueuedInvocation>();
+    private readonly ConcurrentDictionary<string, QueuedInvocation> _invocations = new();
+    private readonly Lock _lock = new();
+    private readonly List<RuntimeApiJournalEntry> _journal = [];
+    private readonly List<(int Count, TaskCompletionSource Reached)> _pollWaiters = [];
     private readonly WebApplication _app;
+    private int _pollsInFlight;
+    private int _maxPollsInFlight;
 
     private FakeLambdaRuntimeApi()
     {
@@ -66,17 +73,94 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
         return api;
     }
 
-    /// <summary>Queues an event and waits for the function's response or error.</summary>
-    public async Task<RuntimeApiOutcome> InvokeAsync(string payload, string? requestId = null)
+    /// <summary>The <c>invocation/next</c> requests waiting for an event right now.</summary>
+    public int PollsInFlight
     {
-        requestId ??= Guid.NewGuid().ToString();
-        var outcome = _outcomes.GetOrAdd(requestId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
-        await _events.Writer.WriteAsync((requestId, payload));
-        return await outcome.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        get
+        {
+            lock (_lock)
+            {
+                return _pollsInFlight;
+            }
+        }
     }
+
+    /// <summary>The most <c>invocation/next</c> requests that were ever waiting at the same time.</summary>
+    public int MaxPollsInFlight
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _maxPollsInFlight;
+            }
+        }
+    }
+
+    /// <summary>Everything that happened to the invocations so far, in the order it happened.</summary>
+    public IReadOnlyList<RuntimeApiJournalEntry> Journal
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _journal];
+            }
+        }
+    }
+
+    /// <summary>Queues an event and waits for the function's response or error.</summary>
+    public async Task<RuntimeApiOutcome> InvokeAsync(string payload, string? requestId = null) =>
+        await Enqueue(payload, requestId).Answered.WaitAsync(TimeSpan.FromSeconds(60));
+
+    /// <summary>
+    /// Queues an event for the next poll. With <paramref name="holdAnswer"/>, the function's answer is recorded when
+    /// it arrives but not acknowledged until <see cref="QueuedInvocation.Release"/>.
+    /// </summary>
+    public QueuedInvocation Enqueue(string payload, string? requestId = null, bool holdAnswer = false)
+    {
+        var invocation = new QueuedInvocation(requestId ?? Guid.NewGuid().ToString(), payload, holdAnswer);
+        if (!_invocations.TryAdd(invocation.RequestId, invocation))
+        {
+            throw new InvalidOperationException($"Request id {invocation.RequestId} is already queued.");
+        }
+
+        if (!_events.Writer.TryWrite(invocation))
+        {
+            throw new InvalidOperationException("The Runtime API takes no more events.");
+        }
+
+        return invocation;
+    }
+
+    /// <summary>Completes once at least <paramref name="count"/> polls are waiting at the same time.</summary>
+    public Task WhenPollsInFlightAsync(int count)
+    {
+        lock (_lock)
+        {
+            if (_pollsInFlight >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pollWaiters.Add((count, reached));
+            return reached.Task;
+        }
+    }
+
+    /// <summary>How many answers (responses and errors) the function posted for the request id.</summary>
+    public int AnswersTo(string requestId) =>
+        Journal.Count(entry => entry.Step == RuntimeApiStep.Answered && entry.RequestId == requestId);
 
     public async ValueTask DisposeAsync()
     {
+        // A held answer would keep the server from stopping.
+        foreach (var invocation in _invocations.Values)
+        {
+            invocation.Release();
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -84,7 +168,21 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     private async Task NextAsync(HttpContext context)
     {
         Calls.Enqueue("invocation/next");
-        var (requestId, payload) = await _events.Reader.ReadAsync(context.RequestAborted);
+        QueuedInvocation invocation;
+        ChangePollsInFlight(+1);
+        try
+        {
+            invocation = await _events.Reader.ReadAsync(context.RequestAborted);
+        }
+        finally
+        {
+            // Before the function can see the event: once it has one, this poll no longer waits.
+            ChangePollsInFlight(-1);
+        }
+
+        Write(RuntimeApiStep.HandedOut, invocation.RequestId);
+        invocation.MarkHandedOut();
+        var (requestId, payload) = (invocation.RequestId, invocation.Payload);
         context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = requestId;
         context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["Lambda-Runtime-Trace-Id"] = $"Root=1-{Guid.NewGuid():N};Sampled=0";
@@ -95,9 +193,38 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
 
     private async Task<IResult> RecordAsync(string requestId, string kind, HttpRequest request)
     {
-        var outcome = _outcomes.GetOrAdd(requestId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
-        outcome.TrySetResult(await ReadOutcomeAsync(kind, request));
+        var outcome = await ReadOutcomeAsync(kind, request);
+        Write(RuntimeApiStep.Answered, requestId);
+        if (_invocations.TryGetValue(requestId, out var invocation))
+        {
+            invocation.MarkAnswered(outcome);
+            await invocation.Released.WaitAsync(request.HttpContext.RequestAborted);
+        }
+
+        Write(RuntimeApiStep.Acknowledged, requestId);
         return Results.Accepted();
+    }
+
+    private void Write(RuntimeApiStep step, string requestId)
+    {
+        lock (_lock)
+        {
+            _journal.Add(new(step, requestId));
+        }
+    }
+
+    private void ChangePollsInFlight(int change)
+    {
+        lock (_lock)
+        {
+            _pollsInFlight += change;
+            _maxPollsInFlight = Math.Max(_maxPollsInFlight, _pollsInFlight);
+            foreach (var waiter in _pollWaiters.Where(waiter => waiter.Count <= _pollsInFlight).ToList())
+            {
+                _pollWaiters.Remove(waiter);
+                waiter.Reached.SetResult();
+            }
+        }
     }
 
     private static async Task<RuntimeApiOutcome> ReadOutcomeAsync(string kind, HttpRequest request)

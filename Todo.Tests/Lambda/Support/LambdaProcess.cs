@@ -28,7 +28,7 @@ public sealed class LambdaProcess : IAsyncDisposable
         start.WorkingDirectory = taskRoot;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        foreach (var inherited in new[] { "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ASPNETCORE_URLS", "ConnectionStrings__Todo" })
+        foreach (var inherited in new[] { "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "ASPNETCORE_URLS", "ConnectionStrings__Todo", "AWS_LAMBDA_MAX_CONCURRENCY" })
         {
             start.Environment.Remove(inherited);
         }

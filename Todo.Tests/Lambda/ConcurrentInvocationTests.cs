@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Todo.Tests.Lambda.Support;
+
+namespace Todo.Tests.Lambda;
+
+/// <summary>
+/// The published package on Lambda Managed Instances, where <c>AWS_LAMBDA_MAX_CONCURRENCY</c> lets Lambda send an
+/// execution environment several invocations at once, against the Runtime API server inside the test. The slow
+/// invocations are real slow requests (a password hashed, a password checked), and the Runtime API also holds their
+/// answers until the test releases them: what the tests assert follows from that order of events, never from how
+/// long anything took.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Collection(nameof(PublishedPackage))]
+public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) : IAsyncLifetime
+{
+    // Only ever reached when something is wrong: a loaded machine makes things slow, not out of order.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    private LambdaEnvironmentDirectory _environment = null!;
+    private FakeLambdaRuntimeApi _runtimeApi = null!;
+
+    public async Task InitializeAsync()
+    {
+        _runtimeApi = await FakeLambdaRuntimeApi.StartAsync();
+        _environment = new LambdaEnvironmentDirectory(package.PublishDirectory);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _runtimeApi.DisposeAsync();
+        _environment.Dispose();
+    }
+
+    [Fact]
+    public async Task With_a_max_concurrency_of_4_fast_invocations_are_answered_while_slow_ones_are_still_in_flight()
+    {
+        await using var function = StartFunction(maxConcurrency: "4");
+        await Within(_runtimeApi.WhenPollsInFlightAsync(4), "four polls waiting at once");
+        string[] titles = ["First", "Second", "Third"];
+        var (token, todoIds) = await CreateTodosAsync(titles);
+
+        // Two slow invocations, whose answers the Runtime API holds: two of the four loops stay busy with them...
+        var signup = _runtimeApi.Enqueue(Event("v2-signup.json"), holdAnswer: true);
+        var failedLogin = _runtimeApi.Enqueue(
+            WithBody(Event("v1-login.json"), """{"email": "rest.user@example.com", "password": "not the password"}"""),
+            holdAnswer: true);
+        await Within(Task.WhenAll(signup.HandedOut, failedLogin.HandedOut), "both slow invocations handed out");
+
+        // ...while the other two serve more fast invocations than there are loops, one of them failing.
+        var fetches = Enumerable.Range(0, 6)
+            .Select(index => titles[index % titles.Length])
+            .Select(title => (Title: title, Invocation: _runtimeApi.Enqueue(
+                Event("v2-get-todo.json", new Dictionary<string, string> { ["token"] = token, ["id"] = todoIds[title] }))))
+            .ToList();
+        var malformed = _runtimeApi.Enqueue(Event("malformed-sqs-event.json"));
+        var fetched = await Within(Task.WhenAll(fetches.Select(fetch => fetch.Invocation.Answered)), "answer to a fast invocation while the slow ones are held");
+        var failed = await Within(malformed.Answered, "answer to the malformed invocation while the slow ones are held");
+
+        signup.Release();
+        failedLogin.Release();
+        var signedUp = await Within(signup.Answered, "answer to the signup");
+        var refused = await Within(failedLogin.Answered, "answer to the failed login");
+
+        // Every loop goes back to polling; SIGTERM then stops all four.
+        await Within(_runtimeApi.WhenPollsInFlightAsync(4), "four polls waiting at once again");
+        await function.StopAsync();
+        Assert.True(function.ExitCode == 0, $"exit code {function.ExitCode}:\n{string.Join('\n', function.Output)}");
+
+        // Each invocation got its own answer...
+        for (var index = 0; index < fetches.Count; index++)
+        {
+            Assert.Equal(200, Status(fetched[index]));
+            Assert.Equal(fetches[index].Title, Json(fetched[index]).GetProperty("title").GetString());
+        }
+
+        Assert.Equal(201, Status(signedUp));
+        Assert.Equal("http.user@example.com", Json(signedUp).GetProperty("email").GetString());
+        Assert.Equal(401, Status(refused));
+        Assert.Equal(("error", "Runtime.InvalidEvent"), (failed.Kind, failed.ErrorType));
+
+        // ...exactly once...
+        var journal = _runtimeApi.Journal;
+        AssertEveryInvocationAnsweredOnce(journal);
+
+        // ...and the fast ones were answered while the slow ones were still in flight: handed out before, answered after.
+        var slow = new[] { signup, failedLogin };
+        var fast = fetches.Select(fetch => fetch.Invocation).Append(malformed).ToList();
+        var lastSlowHandedOut = slow.Max(invocation => IndexOf(journal, RuntimeApiStep.HandedOut, invocation));
+        var firstSlowAcknowledged = slow.Min(invocation => IndexOf(journal, RuntimeApiStep.Acknowledged, invocation));
+        Assert.All(fast, invocation =>
+        {
+            Assert.InRange(IndexOf(journal, RuntimeApiStep.HandedOut, invocation), lastSlowHandedOut + 1, firstSlowAcknowledged - 1);
+            Assert.InRange(IndexOf(journal, RuntimeApiStep.Answered, invocation), lastSlowHandedOut + 1, firstSlowAcknowledged - 1);
+        });
+
+        // Four polls at a time, never more; the log says so, and each invocation's lines carry its own request id.
+        Assert.Equal(4, _runtimeApi.MaxPollsInFlight);
+        var log = LogLines(function);
+        Assert.Contains(log, line => Message(line).StartsWith("Serving invocations 4 at a time", StringComparison.Ordinal));
+        Assert.All(fetches, fetch =>
+        {
+            var paths = log.Where(line => RequestIdOf(line) == fetch.Invocation.RequestId).Select(PathOf).OfType<string>().ToList();
+            Assert.NotEmpty(paths);
+            Assert.All(paths, path => Assert.Equal($"/todos/{todoIds[fetch.Title]}", path));
+        });
+    }
+
+    [Fact]
+    public async Task Without_a_max_concurrency_the_loop_fetches_one_invocation_at_a_time()
+    {
+        await using var function = StartFunction(maxConcurrency: null);
+        await Within(_runtimeApi.WhenPollsInFlightAsync(1), "a poll");
+
+        // While the Runtime API holds a slow invocation's answer, the one loop is busy with it and nothing polls...
+        var signup = _runtimeApi.Enqueue(Event("v1-signup.json"), holdAnswer: true);
+        Assert.Equal(201, Status(await Within(signup.Answered, "answer to the signup")));
+        Assert.Equal(0, _runtimeApi.PollsInFlight);
+
+        // ...and the fast ones queued meanwhile are fetched one after the other once it is released.
+        var checks = Enumerable.Range(0, 3).Select(_ => _runtimeApi.Enqueue(Event("v2-get-health.json"))).ToList();
+        signup.Release();
+        var answers = await Within(Task.WhenAll(checks.Select(check => check.Answered)), "answers to the health checks");
+        Assert.All(answers, answer => Assert.Equal(200, Status(answer)));
+
+        await Within(_runtimeApi.WhenPollsInFlightAsync(1), "a poll again");
+        await function.StopAsync();
+        Assert.True(function.ExitCode == 0, $"exit code {function.ExitCode}:\n{string.Join('\n', function.Output)}");
+
+        Assert.Equal(1, _runtimeApi.MaxPollsInFlight);
+        RuntimeApiJournalEntry[] oneAfterTheOther = [.. checks.Prepend(signup).SelectMany(invocation => new RuntimeApiJournalEntry[]
+        {
+            new(RuntimeApiStep.HandedOut, invocation.RequestId),
+            new(RuntimeApiStep.Answered, invocation.RequestId),
+            new(RuntimeApiStep.Acknowledged, invocation.RequestId),
+        })];
+        Assert.Equal(oneAfterTheOther, _runtimeApi.Journal);
+        Assert.Contains(LogLines(function), line => Message(line).StartsWith("Serving invocations 1 at a time", StringComparison.Ordinal));
+    }
+
+    private LambdaProcess StartFunction(string? maxConcurrency) => new(
+        _environment.TaskRoot,
+        _environment.TempDirectory,
+        _runtimeApi.Address,
+        new Dictionary<string, string?>
+        {
+            ["Jwt__SigningKey"] = LambdaTestHostSecrets.SigningKey,
+            ["AWS_LAMBDA_MAX_CONCURRENCY"] = maxConcurrency,
+        });
+
+    /// <summary>A user, their token and a todo per title, one invocation at a time: the token, the todos' ids by title.</summary>
+    private async Task<(string Token, Dictionary<string, string> Ids)> CreateTodosAsync(string[] titles)
+    {
+        Assert.Equal(201, Status(await _runtimeApi.InvokeAsync(Event("v1-signup.json"))));
+        var token = Json(await _runtimeApi.InvokeAsync(Event("v1-login.json"))).GetProperty("accessToken").GetString()!;
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var title in titles)
+        {
+            var created = await _runtimeApi.InvokeAsync(WithBody(
+                Event("v2-create-todo.json", new Dictionary<string, string> { ["token"] = token }),
+                JsonSerializer.Serialize(new { title, completed = false })));
+            Assert.Equal(201, Status(created));
+            ids[title] = Json(created).GetProperty("id").GetInt32().ToString(CultureInfo.InvariantCulture);
+        }
+
+        return (token, ids);
+    }
+
+    private void AssertEveryInvocationAnsweredOnce(IReadOnlyList<RuntimeApiJournalEntry> journal)
+    {
+        var handedOut = journal.Where(entry => entry.Step == RuntimeApiStep.HandedOut).Select(entry => entry.RequestId).ToList();
+        Assert.Equal(handedOut.Count, handedOut.Distinct().Count());
+        var answered = journal.Where(entry => entry.Step == RuntimeApiStep.Answered).Select(entry => entry.RequestId).ToList();
+        Assert.Equal(handedOut.Order(StringComparer.Ordinal), answered.Order(StringComparer.Ordinal));
+        Assert.All(handedOut, requestId => Assert.Equal(1, _runtimeApi.AnswersTo(requestId)));
+    }
+
+    private static int IndexOf(IReadOnlyList<RuntimeApiJournalEntry> journal, RuntimeApiStep step, QueuedInvocation invocation)
+    {
+        var index = journal.ToList().IndexOf(new RuntimeApiJournalEntry(step, invocation.RequestId));
+        Assert.True(index >= 0, $"{step} {invocation.RequestId} is not in the journal.");
+        return index;
+    }
+
+    /// <summary>Waits for what the test needs next, and says what it was if it never comes.</summary>
+    private static async Task Within(Task task, string what)
+    {
+        try
+        {
+            await task.WaitAsync(Patience);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"No {what} within {Patience.TotalSeconds} s.", exception);
+        }
+    }
+
+    private static async Task<T> Within<T>(Task<T> task, string what)
+    {
+        try
+        {
+            return await task.WaitAsync(Patience);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"No {what} within {Patience.TotalSeconds} s.", exception);
+        }
+    }
+
+    private static string Event(string file, IReadOnlyDictionary<string, string>? values = null) =>
+        EventFile.Read(LambdaTestPaths.Own(file), values);
+
+    private static string WithBody(string proxyEvent, string body)
+    {
+        var node = JsonNode.Parse(proxyEvent)!;
+        node["body"] = body;
+        node["isBase64Encoded"] = false;
+        return node.ToJsonString();
+    }
+
+    private static int Status(RuntimeApiOutcome outcome) => ProxyResponse(outcome).Status();
+
+    private static JsonElement Json(RuntimeApiOutcome outcome) => ProxyResponse(outcome).Json();
+
+    private static JsonElement ProxyResponse(RuntimeApiOutcome outcome)
+    {
+        Assert.True(outcome.Kind == "response", $"{outcome.Kind} {outcome.Body}");
+        using var document = JsonDocument.Parse(outcome.Body);
+        return document.RootElement.Clone();
+    }
+
+    private static List<JsonElement> LogLines(LambdaProcess function) => [.. function.Output
+        .Where(line => line.StartsWith('{'))
+        .Select(line =>
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.Clone();
+        })];
+
+    private static string Message(JsonElement line) =>
+        line.TryGetProperty("Message", out var message) ? message.GetString() ?? "" : "";
+
+    private static string? RequestIdOf(JsonElement line) =>
+        line.TryGetProperty("Scopes", out var scopes)
+            ? scopes.EnumerateArray()
+                .Select(scope => scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("AwsRequestId", out var id) ? id.GetString() : null)
+                .FirstOrDefault(id => id is not null)
+            : null;
+
+    private static string? PathOf(JsonElement line) =>
+        line.TryGetProperty("State", out var state) && state.TryGetProperty("Path", out var path) ? path.GetString() : null;
+}
