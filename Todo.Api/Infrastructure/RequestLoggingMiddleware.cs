@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Routing;
+
+namespace Todo.Api.Infrastructure;
+
+/// <summary>Writes the request line of <see cref="RequestLogging"/> once the response is decided.</summary>
+internal sealed partial class RequestLoggingMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public RequestLoggingMiddleware(RequestDelegate next, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        _next = next;
+        _timeProvider = timeProvider;
+        _logger = loggerFactory.CreateLogger(RequestLogging.Category);
+    }
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        // Routing ran before the pipeline; the exception handler clears the endpoint when it writes a 500.
+        var endpoint = context.GetEndpoint();
+        var started = _timeProvider.GetTimestamp();
+        try
+        {
+            await _next(context);
+        }
+        finally
+        {
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                var route = ((endpoint ?? context.GetEndpoint()) as RouteEndpoint)?.RoutePattern.RawText is { } template
+                    ? "/" + template.TrimStart('/')
+                    : RequestLogging.Unmatched;
+                var durationMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
+                var correlationId = context.GetCorrelationId();
+                using var user = RequestLogging.BeginUserScope(_logger, context);
+                LogRequest(_logger, context.Request.Method, route, context.Response.StatusCode, durationMs, correlationId);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Route} responded {StatusCode} in {DurationMs:0.0} ms ({CorrelationId})")]
+    private static partial void LogRequest(ILogger logger, string method, string route, int statusCode, double durationMs, string? correlationId);
+}
