@@ -29,8 +29,8 @@ internal sealed partial class RequestLoggingMiddleware
         {
             if (_logger.IsEnabled(LogLevel.Information))
             {
-                var route = ((endpoint ?? context.GetEndpoint()) as RouteEndpoint)?.RoutePattern.RawText is { } template
-                    ? "/" + template.TrimStart('/')
+                var route = (endpoint ?? context.GetEndpoint()) is RouteEndpoint matched
+                    ? RouteTemplate.Of(matched.RoutePattern)
                     : RequestLogging.Unmatched;
                 var durationMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
                 var correlationId = context.GetCorrelationId();
