@@ -35,11 +35,21 @@ internal sealed partial class RequestLoggingMiddleware
                 var durationMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
                 var correlationId = context.GetCorrelationId();
                 using var user = RequestLogging.BeginUserScope(_logger, context);
-                LogRequest(_logger, context.Request.Method, route, context.Response.StatusCode, durationMs, correlationId);
+                if (context.Features.Get<RequestRejectionFeature>() is { } rejection)
+                {
+                    LogRejectedRequest(_logger, context.Request.Method, route, context.Response.StatusCode, durationMs, correlationId, rejection.Reason);
+                }
+                else
+                {
+                    LogRequest(_logger, context.Request.Method, route, context.Response.StatusCode, durationMs, correlationId);
+                }
             }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Route} responded {StatusCode} in {DurationMs:0.0} ms ({CorrelationId})")]
     private static partial void LogRequest(ILogger logger, string method, string route, int statusCode, double durationMs, string? correlationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Route} responded {StatusCode} in {DurationMs:0.0} ms ({CorrelationId}): the request could not be read: {Reason}")]
+    private static partial void LogRejectedRequest(ILogger logger, string method, string route, int statusCode, double durationMs, string? correlationId, string reason);
 }
