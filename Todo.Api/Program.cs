@@ -44,6 +44,7 @@ public partial class Program
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = ContentRoot.Choose(args) });
 
+        builder.AddApiLogging();
         builder.AddRequestLimits();
         builder.Services.AddApiProblemDetails();
         builder.Services.AddTodoDatabase(builder.Configuration, builder.Environment);
@@ -63,9 +64,12 @@ public partial class Program
         var app = builder.Build();
 
         app.UseSecurityHeaders();
+        app.UseCorrelationId();
+        app.UseRequestLogging();
         app.UseApiProblemDetails();
         app.UseRequestBodyLimit();
         app.UseAuthentication();
+        app.UseUserLogScope();
         app.UseAuthorization();
 
         app.MapControllers();

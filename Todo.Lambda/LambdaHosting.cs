@@ -59,7 +59,8 @@ public static class LambdaHosting
         services.AddSingleton<LambdaInvoker>();
         services.TryAddSingleton(TimeProvider.System);
 
-        // One JSON object per line is what CloudWatch Logs indexes; the scope carries the request id.
+        // One JSON object per line is what CloudWatch Logs indexes, whatever the application configured; each
+        // invocation's scope (LambdaLogScope) carries the request id and the keys Powertools users query.
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(console =>
         {

@@ -26,13 +26,18 @@ internal sealed partial class LambdaInvoker(
 
     private readonly ProxyEventTranslators _translators = new(options.Value.EventFormat);
 
+    // 0 until the process's first invocation: that one is the cold start (warm-up requests are no invocations).
+    private int _invoked;
+
     /// <exception cref="LambdaEventFormatException">The payload is not a proxy event: the invocation fails.</exception>
     public async Task<byte[]> InvokeAsync(ReadOnlyMemory<byte> payload, LambdaInvocation invocation, CancellationToken cancellationToken)
     {
+        // Every line of the invocation, the application's included, carries the invocation's Lambda facts.
+        using var scope = logger.BeginScope(LambdaLogScope.For(invocation, function, coldStart: Interlocked.Exchange(ref _invoked, 1) == 0));
         using var proxyEvent = Parse(payload);
         if (ScheduledEvent.Is(proxyEvent.RootElement))
         {
-            return ScheduledEvent.Answer(proxyEvent.RootElement, invocation, logger);
+            return ScheduledEvent.Answer(proxyEvent.RootElement, logger);
         }
 
         var translator = _translators.For(proxyEvent.RootElement);
@@ -47,9 +52,6 @@ internal sealed partial class LambdaInvoker(
             throw new LambdaEventFormatException("The event has a field of the wrong JSON type.", exception);
         }
 
-        using var scope = invocation.RequestId is { } requestId
-            ? logger.BeginScope(new Dictionary<string, object> { ["AwsRequestId"] = requestId })
-            : null;
         using var deadline = new CancellationTokenSource(TimeUntilAbort(invocation.Deadline), timeProvider);
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
 

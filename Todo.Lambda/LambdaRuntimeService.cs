@@ -11,6 +11,7 @@ namespace Todo.Lambda;
 internal sealed partial class LambdaRuntimeService(
     LambdaRuntimeApiClient runtimeApi,
     LambdaInvoker invoker,
+    LambdaFunctionVariables function,
     IHostApplicationLifetime lifetime,
     ILogger<LambdaRuntimeService> logger) : BackgroundService
 {
@@ -109,7 +110,7 @@ internal sealed partial class LambdaRuntimeService(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            using (logger.BeginScope(new Dictionary<string, object> { ["AwsRequestId"] = requestId }))
+            using (logger.BeginScope(LambdaLogScope.For(invocation, function, coldStart: null)))
             {
                 LogInvocationFailed(logger, exception);
             }

@@ -23,14 +23,11 @@ internal static partial class ScheduledEvent
         && HasString(payload, "detail-type", DetailType);
 
     /// <summary>The answer to a scheduled event, and the one log line that says a warm-up was served.</summary>
-    public static byte[] Answer(JsonElement scheduledEvent, LambdaInvocation invocation, ILogger logger)
+    public static byte[] Answer(JsonElement scheduledEvent, ILogger logger)
     {
         if (logger.IsEnabled(LogLevel.Information))
         {
             var rule = RuleOf(scheduledEvent) ?? "an unnamed rule";
-            using var scope = invocation.RequestId is { } requestId
-                ? logger.BeginScope(new Dictionary<string, object> { ["AwsRequestId"] = requestId })
-                : null;
             LogWarmUp(logger, rule);
         }
 

@@ -35,8 +35,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         }
         else if (exception is BadHttpRequestException)
         {
-            // The client's mistake, not ours: one line, no stack trace, so a stream of bad requests cannot flood the log.
-            LogBadRequest(logger, httpContext.Request.Method, httpContext.Request.Path, status, exception.Message);
+            // The client's mistake, not ours: no stack trace and no line of its own (so that a stream of bad requests
+            // cannot flood the log); the request line says why.
+            httpContext.Features.Set(new RequestRejectionFeature(exception.Message));
         }
 
         if (exception is PasswordHashingSaturatedException saturated)
@@ -59,7 +60,4 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bad request {Method} {Path}: {Status} {Reason}")]
-    private static partial void LogBadRequest(ILogger logger, string method, PathString path, int status, string reason);
 }

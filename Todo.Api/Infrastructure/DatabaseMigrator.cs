@@ -111,7 +111,13 @@ public sealed partial class DatabaseMigrator(
             return;
         }
 
-        LogApplying(logger, pending.Count, pending);
+        // One string: a JSON log line writes a collection state value as its type name.
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var names = string.Join(", ", pending);
+            LogApplying(logger, pending.Count, names);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         LogApplied(logger);
     }
@@ -120,7 +126,7 @@ public sealed partial class DatabaseMigrator(
     private static partial void LogUpToDate(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} pending migration(s): {Migrations}")]
-    private static partial void LogApplying(ILogger logger, int count, IEnumerable<string> migrations);
+    private static partial void LogApplying(ILogger logger, int count, string migrations);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database migrations applied")]
     private static partial void LogApplied(ILogger logger);

@@ -90,6 +90,44 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
     }
 
     [Fact]
+    public async Task Every_line_of_an_invocation_carries_the_Powertools_keys_and_only_the_first_invocation_is_a_cold_start()
+    {
+        await using var function = StartFunction(environment: new Dictionary<string, string?>
+        {
+            ["AWS_LAMBDA_FUNCTION_NAME"] = "todo-api",
+            ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "512",
+        });
+
+        Assert.Equal(200, (await InvokeAsync("v2-get-health.json", new Dictionary<string, string>(), requestId: "first-request-id")).Status());
+        Assert.Equal(200, (await InvokeAsync("v2-get-health.json", new Dictionary<string, string>(), requestId: "second-request-id")).Status());
+        await function.StopAsync();
+
+        var lines = function.Output.Where(line => line.Length > 0).Select(line =>
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.Clone();
+        }).ToList();
+        foreach (var (requestId, coldStart) in new[] { ("first-request-id", true), ("second-request-id", false) })
+        {
+            var invocationLines = lines.Where(line => Scoped(line, "function_request_id")?.GetString() == requestId).ToList();
+
+            // The adapter's line and the application's request line, which also has the API Gateway request id as its correlation id.
+            Assert.True(invocationLines.Count >= 2, string.Join('\n', function.Output));
+            Assert.All(invocationLines, line =>
+            {
+                Assert.Equal(requestId, Scoped(line, "AwsRequestId")?.GetString());
+                Assert.Equal(coldStart, Scoped(line, "cold_start")?.GetBoolean());
+                Assert.Matches("^1-[0-9a-f]{32}$", Scoped(line, "xray_trace_id")?.GetString());
+                Assert.Equal("todo-api", Scoped(line, "function_name")?.GetString());
+                Assert.Equal(512, Scoped(line, "function_memory_size")?.GetInt32());
+            });
+            var requestLine = Assert.Single(invocationLines, line => line.GetProperty("Category").GetString() == "Todo.Api.Requests");
+            Assert.Equal("v2-get-health", Scoped(requestLine, "correlationId")?.GetString());
+            Assert.Equal("/health", requestLine.GetProperty("State").GetProperty("Route").GetString());
+        }
+    }
+
+    [Fact]
     public async Task Under_SnapStart_it_warms_up_hands_the_environment_over_for_the_snapshot_and_then_serves_keep_warm_and_HTTP_events()
     {
         await using var function = StartFunction(environment: new Dictionary<string, string?>
@@ -164,6 +202,14 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
         using var document = JsonDocument.Parse(outcome.Body);
         return document.RootElement.Clone();
     }
+
+    private static JsonElement? Scoped(JsonElement line, string key) =>
+        line.TryGetProperty("Scopes", out var scopes)
+            ? scopes.EnumerateArray()
+                .Where(scope => scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty(key, out _))
+                .Select(scope => (JsonElement?)scope.GetProperty(key))
+                .LastOrDefault()
+            : null;
 
     private static string Snapshot(string directory) => string.Join('\n', Directory
         .EnumerateFiles(directory, "*", SearchOption.AllDirectories)
