@@ -20,7 +20,13 @@ public sealed class TelemetryApplication : TodoApplication
     private const string UnusedEndpoint = "http://127.0.0.1:9";
 
     public TelemetryApplication(DatabaseProvider provider)
-        : base(provider, settings: new Dictionary<string, string?> { [TelemetrySetup.OtlpEndpointKey] = UnusedEndpoint })
+        : base(provider, settings: new Dictionary<string, string?>
+        {
+            [TelemetrySetup.OtlpEndpointKey] = UnusedEndpoint,
+
+            // One failure locks an email out, so a test reaches the throttled result in two logins.
+            ["LoginThrottle:MaxFailuresPerEmail"] = "1",
+        })
     {
     }
 

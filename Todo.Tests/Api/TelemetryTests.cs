@@ -38,7 +38,7 @@ public abstract class TelemetryTests(DatabaseProvider provider)
     }
 
     [DatabaseFact]
-    public async Task Counters_count_signups_logins_by_result_and_todos_created_and_deleted()
+    public async Task Counters_count_signups_logins_by_result_todos_created_and_deleted_and_requests()
     {
         using var app = new TelemetryApplication(provider);
         var email = TodoApplication.NewEmail();
@@ -47,6 +47,11 @@ public abstract class TelemetryTests(DatabaseProvider provider)
         using (var failed = await app.PostLoginAsync(email, "not the password at all"))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+
+        using (var throttled = await app.PostLoginAsync(email, TodoApplication.DefaultPassword))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         }
 
         using var client = app.CreateClientWithToken(token);
@@ -58,7 +63,7 @@ public abstract class TelemetryTests(DatabaseProvider provider)
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
 
         Assert.Equal(new Dictionary<string, long> { [string.Empty] = 1 }, app.Values(TodoApiMetrics.SignupsName));
-        Assert.Equal(new Dictionary<string, long> { ["result=success"] = 1, ["result=failure"] = 1 }, app.Values(TodoApiMetrics.LoginsName));
+        Assert.Equal(new Dictionary<string, long> { ["result=success"] = 1, ["result=failure"] = 1, ["result=throttled"] = 1 }, app.Values(TodoApiMetrics.LoginsName));
         Assert.Equal(new Dictionary<string, long> { [string.Empty] = 2 }, app.Values(TodoApiMetrics.TodosCreatedName));
         Assert.Equal(new Dictionary<string, long> { [string.Empty] = 1 }, app.Values(TodoApiMetrics.TodosDeletedName));
         Assert.Contains(app.Values("http.server.request.duration").Keys, key => key.Contains("http.route=todos,", StringComparison.Ordinal));
