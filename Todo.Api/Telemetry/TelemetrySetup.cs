@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -13,6 +14,9 @@ public static class TelemetrySetup
 
     public const string DefaultServiceName = "todo-api";
 
+    /// <summary>True: our counters and a cold-start metric as CloudWatch EMF lines on stdout (for Lambda).</summary>
+    public const string EmbeddedMetricFormatKey = "Telemetry:EmbeddedMetricFormat";
+
     /// <summary>
     /// Our counters always; OpenTelemetry (traces and metrics over OTLP) only when <see cref="OtlpEndpointKey"/> is
     /// set, so that a cold start without a collector loads and starts none of it.
@@ -23,13 +27,23 @@ public static class TelemetrySetup
 
         builder.Services.AddSingleton<TodoApiMetrics>();
 
+        // An explicit OTEL_SERVICE_NAME wins; AddService would otherwise override what the SDK read from it.
+        var serviceName = builder.Configuration[ServiceNameKey] is { Length: > 0 } configured ? configured : DefaultServiceName;
+
+        if (builder.Configuration.GetValue<bool>(EmbeddedMetricFormatKey))
+        {
+            builder.Services.AddHostedService(services => new EmbeddedMetricFormatWriter(
+                services.GetRequiredService<IMeterFactory>(),
+                services.GetRequiredService<TimeProvider>(),
+                Console.Out,
+                serviceName,
+                ProcessColdStart.TryClaim()));
+        }
+
         if (string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointKey]))
         {
             return builder;
         }
-
-        // An explicit OTEL_SERVICE_NAME wins; AddService would otherwise override what the SDK read from it.
-        var serviceName = builder.Configuration[ServiceNameKey] is { Length: > 0 } configured ? configured : DefaultServiceName;
 
         // The exporters read OTEL_EXPORTER_OTLP_* (endpoint, protocol, headers) from configuration themselves.
         builder.Services.AddOpenTelemetry()

@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Todo.Api.Infrastructure;
 using Todo.Api.Telemetry;
 using Todo.Tests.Support;
@@ -67,6 +71,32 @@ public abstract class TelemetryTests(DatabaseProvider provider)
         Assert.Equal(new Dictionary<string, long> { [string.Empty] = 2 }, app.Values(TodoApiMetrics.TodosCreatedName));
         Assert.Equal(new Dictionary<string, long> { [string.Empty] = 1 }, app.Values(TodoApiMetrics.TodosDeletedName));
         Assert.Contains(app.Values("http.server.request.duration").Keys, key => key.Contains("http.route=todos,", StringComparison.Ordinal));
+    }
+
+    [DatabaseFact]
+    public async Task Without_an_OTLP_endpoint_nothing_of_OpenTelemetry_is_registered_and_the_counters_still_work()
+    {
+        using var app = TodoApplication.Create(provider);
+        using var client = app.CreateClient();
+        using var response = await client.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Null(app.Services.GetService<MeterProvider>());
+        Assert.Null(app.Services.GetService<TracerProvider>());
+        Assert.Empty(app.Services.GetServices<IHostedService>().OfType<EmbeddedMetricFormatWriter>());
+        Assert.NotNull(app.Services.GetService<TodoApiMetrics>());
+    }
+
+    [DatabaseFact]
+    public async Task With_the_embedded_metric_format_setting_the_writer_runs_without_OpenTelemetry()
+    {
+        using var app = TodoApplication.Create(provider, settings: new Dictionary<string, string?> { [TelemetrySetup.EmbeddedMetricFormatKey] = "true" });
+        using var client = app.CreateClient();
+        using var response = await client.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(app.Services.GetServices<IHostedService>().OfType<EmbeddedMetricFormatWriter>());
+        Assert.Null(app.Services.GetService<MeterProvider>());
     }
 
     private static bool IsUnder(Activity span, Activity ancestor, List<Activity> spans)
