@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -45,8 +46,17 @@ public static class TelemetrySetup
             return builder;
         }
 
+        AddOpenTelemetry(builder.Services, serviceName);
+        return builder;
+    }
+
+    // A method of its own, never inlined: compiling AddApiTelemetry then loads none of OpenTelemetry's assemblies,
+    // so a cold start without an endpoint does not pay for them.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddOpenTelemetry(IServiceCollection services, string serviceName)
+    {
         // The exporters read OTEL_EXPORTER_OTLP_* (endpoint, protocol, headers) from configuration themselves.
-        builder.Services.AddOpenTelemetry()
+        services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation()
@@ -59,7 +69,5 @@ public static class TelemetrySetup
                 .AddAspNetCoreInstrumentation()
                 .AddMeter(TodoApiMetrics.MeterName)
                 .AddOtlpExporter());
-
-        return builder;
     }
 }
