@@ -19,20 +19,31 @@ public sealed class TelemetryApplication : TodoApplication
     // Nothing listens there: the OTLP exporters fail their exports quietly; only the in-memory copies matter.
     private const string UnusedEndpoint = "http://127.0.0.1:9";
 
-    public TelemetryApplication(DatabaseProvider provider)
-        : base(provider, settings: new Dictionary<string, string?>
-        {
-            [TelemetrySetup.OtlpEndpointKey] = UnusedEndpoint,
-
-            // One failure locks an email out, so a test reaches the throttled result in two logins.
-            ["LoginThrottle:MaxFailuresPerEmail"] = "1",
-        })
+    public TelemetryApplication(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
+        : base(provider, settings: WithTelemetry(settings))
     {
     }
 
     public List<Activity> Spans { get; } = [];
 
     public List<Metric> Metrics { get; } = [];
+
+    private static Dictionary<string, string?> WithTelemetry(IReadOnlyDictionary<string, string?>? settings)
+    {
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            [TelemetrySetup.OtlpEndpointKey] = UnusedEndpoint,
+
+            // One failure locks an email out, so a test reaches the throttled result in two logins.
+            ["LoginThrottle:MaxFailuresPerEmail"] = "1",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
 
     /// <summary>The spans ended so far, copied under the lock the exporter writes under.</summary>
     public Activity[] SpansSoFar()

@@ -74,6 +74,34 @@ public abstract class TelemetryTests(DatabaseProvider provider)
     }
 
     [DatabaseFact]
+    public async Task A_login_refused_for_want_of_a_hashing_slot_is_counted_as_saturated()
+    {
+        using var app = new TelemetryApplication(provider, new Dictionary<string, string?>
+        {
+            ["Passwords:MaxConcurrentHashes"] = "1",
+            ["Passwords:QueueTimeout"] = "00:00:00.020",
+        });
+
+        var statuses = await InParallel.RunAsync(20, async _ =>
+        {
+            using var response = await app.PostLoginAsync(TodoApplication.NewEmail("impatient"), "wrong password");
+            return response.StatusCode;
+        });
+
+        var saturated = statuses.Count(status => status == HttpStatusCode.ServiceUnavailable);
+        var failed = statuses.Count(status => status == HttpStatusCode.Unauthorized);
+        Assert.True(saturated > 0, "no login was refused a hashing slot");
+        Assert.Equal(20, saturated + failed);
+        var expected = new Dictionary<string, long> { ["result=saturated"] = saturated };
+        if (failed > 0)
+        {
+            expected["result=failure"] = failed;
+        }
+
+        Assert.Equal(expected, app.Values(TodoApiMetrics.LoginsName));
+    }
+
+    [DatabaseFact]
     public async Task Without_an_OTLP_endpoint_nothing_of_OpenTelemetry_is_registered_and_the_counters_still_work()
     {
         using var app = TodoApplication.Create(provider);
