@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Todo.Api.Auth;
 using Todo.Api.Infrastructure;
+using Todo.Api.Telemetry;
 using Todo.Api.Todos;
 using Todo.Lambda;
 
@@ -53,6 +54,7 @@ public partial class Program
         builder.Services.AddApiControllers();
         builder.Services.AddApiDocumentation();
         builder.Services.AddDatabaseHealthCheck();
+        builder.AddApiTelemetry();
         builder.Services.AddSingleton(TimeProvider.System);
 
         // Inside a Lambda execution environment (or for `invoke event.json`) the same application runs on the

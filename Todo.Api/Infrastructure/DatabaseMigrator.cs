@@ -16,6 +16,7 @@ namespace Todo.Api.Infrastructure;
 public sealed partial class DatabaseMigrator(
     IServiceScopeFactory scopeFactory,
     DatabaseTopology topology,
+    MigrationState state,
     ILogger<DatabaseMigrator> logger)
 {
     /// <summary>The program's first argument that migrates and exits (a deployment step), like <c>invoke</c>.</summary>
@@ -108,6 +109,7 @@ public sealed partial class DatabaseMigrator(
         if (pending.Count == 0)
         {
             LogUpToDate(logger);
+            state.MarkAllApplied();
             return;
         }
 
@@ -119,6 +121,7 @@ public sealed partial class DatabaseMigrator(
         }
 
         await db.Database.MigrateAsync(cancellationToken);
+        state.MarkAllApplied();
         LogApplied(logger);
     }
 

@@ -56,6 +56,7 @@ public static partial class DatabaseSetup
         services.AddScoped<UserRepository>();
         services.AddScoped<TodoRepository>();
         services.AddScoped<LoginThrottleRepository>();
+        services.AddSingleton<MigrationState>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<DatabaseMigrationService>();
         return services;

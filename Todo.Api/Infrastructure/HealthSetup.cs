@@ -6,24 +6,39 @@ namespace Todo.Api.Infrastructure;
 
 public static class HealthSetup
 {
+    private const string DatabaseCheck = "database";
+    private const string MigrationsCheck = "migrations";
+
     public static IServiceCollection AddDatabaseHealthCheck(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>(DatabaseCheck)
+            .AddCheck<MigrationsHealthCheck>(MigrationsCheck);
         return services;
     }
 
-    /// <summary>GET /health: 200 {"status":"Healthy"}, or a 503 problem when the database does not answer.</summary>
+    /// <summary>
+    /// GET /health: 200 {"status":"Healthy"}, or a 503 problem when the database does not answer.
+    /// GET /health/live: 200 while the process serves requests; runs no check, so it never touches the database.
+    /// GET /health/ready: 200 when the database answers and no migration is pending, else a 503 problem.
+    /// </summary>
     public static IEndpointRouteBuilder MapDatabaseHealthCheck(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health", new HealthCheckOptions
-        {
-            AllowCachingResponses = false,
-            ResponseWriter = WriteResponseAsync,
-        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+        Map(endpoints, "/health", check => check.Name == DatabaseCheck, "The database did not answer.");
+        Map(endpoints, "/health/live", _ => false, "The process is not serving.");
+        Map(endpoints, "/health/ready", check => check.Name is DatabaseCheck or MigrationsCheck, "The database did not answer or migrations are pending.");
         return endpoints;
     }
 
-    private static async Task WriteResponseAsync(HttpContext context, HealthReport report)
+    private static void Map(IEndpointRouteBuilder endpoints, string pattern, Func<HealthCheckRegistration, bool> predicate, string unhealthyDetail) =>
+        endpoints.MapHealthChecks(pattern, new HealthCheckOptions
+        {
+            Predicate = predicate,
+            AllowCachingResponses = false,
+            ResponseWriter = (context, report) => WriteResponseAsync(context, report, unhealthyDetail),
+        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+
+    private static async Task WriteResponseAsync(HttpContext context, HealthReport report, string unhealthyDetail)
     {
         if (report.Status == HealthStatus.Healthy)
         {
@@ -31,6 +46,6 @@ public static class HealthSetup
             return;
         }
 
-        await ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable.", "The database did not answer.");
+        await ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable.", unhealthyDetail);
     }
 }

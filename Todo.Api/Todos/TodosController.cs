@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Todo.Api.Auth;
 using Todo.Api.Infrastructure;
+using Todo.Api.Telemetry;
 using Todo.Domain.Todos;
 
 namespace Todo.Api.Todos;
@@ -11,7 +12,7 @@ namespace Todo.Api.Todos;
 [Authorize]
 [Route("todos")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
-public sealed class TodosController(TodoService todos) : ControllerBase
+public sealed class TodosController(TodoService todos, TodoApiMetrics metrics) : ControllerBase
 {
     private const string IdRoute = "{id:" + PositiveIdRouteConstraint.Name + "}";
 
@@ -36,6 +37,7 @@ public sealed class TodosController(TodoService todos) : ControllerBase
     public async Task<ActionResult<TodoResponse>> Create(CreateTodoRequest request, CancellationToken cancellationToken)
     {
         var todo = await todos.CreateAsync(User.GetUserId(), request.Title!, request.Completed, cancellationToken);
+        metrics.TodoCreated();
         // A path, not an absolute URL: behind API Gateway the host the app sees is not the one the client used.
         return Created(Url.RouteUrl(nameof(Get), new { id = todo.Id }), TodoResponse.From(todo));
     }
@@ -63,6 +65,14 @@ public sealed class TodosController(TodoService todos) : ControllerBase
     [HttpDelete(IdRoute)]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<IActionResult> Delete(int id, CancellationToken cancellationToken) =>
-        await todos.DeleteAsync(User.GetUserId(), id, cancellationToken) ? NoContent() : NotFound();
+    public async Task<IActionResult> Delete(int id, CancellationToken cancellationToken)
+    {
+        if (!await todos.DeleteAsync(User.GetUserId(), id, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        metrics.TodoDeleted();
+        return NoContent();
+    }
 }

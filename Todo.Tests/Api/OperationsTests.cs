@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Todo.Api.Infrastructure;
 using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
@@ -34,6 +36,68 @@ public abstract class OperationsTests(TodoApplication app)
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
         Assert.DoesNotContain("no such table", problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("does not exist", problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [DatabaseFact]
+    public async Task Live_and_ready_are_200_when_the_database_answers_and_is_migrated()
+    {
+        using var client = app.CreateClient();
+
+        foreach (var path in new[] { "/health/live", "/health/ready" })
+        {
+            using var response = await client.GetAsync(path);
+
+            var body = await Json.ReadAsync(response, HttpStatusCode.OK);
+            Assert.Equal(["status"], Json.PropertyNames(body));
+            Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        }
+    }
+
+    [DatabaseFact]
+    public async Task Live_is_200_and_ready_is_503_problem_when_the_database_does_not_answer()
+    {
+        using var broken = TodoApplication.Create(app.Provider);
+        using var client = broken.CreateClient();
+        using (var ready = await client.GetAsync("/health/ready"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        await broken.ExecuteSqlAsync("""DROP TABLE "Todos"; DROP TABLE "Users";""");
+
+        using (var live = await client.GetAsync("/health/live"))
+        {
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+
+        using var response = await client.GetAsync("/health/ready");
+        var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.DoesNotContain("no such table", problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("does not exist", problem.GetRawText(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [DatabaseFact]
+    public async Task Ready_is_503_until_the_migrations_are_applied_while_live_is_200()
+    {
+        using var unmigrated = TodoApplication.Create(app.Provider, settings: new Dictionary<string, string?> { ["Database:MigrateOnStartup"] = "false" });
+        using var client = unmigrated.CreateClient();
+
+        using (var live = await client.GetAsync("/health/live"))
+        {
+            Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        }
+
+        using (var ready = await client.GetAsync("/health/ready"))
+        {
+            await Problems.AssertProblemAsync(ready, HttpStatusCode.ServiceUnavailable);
+        }
+
+        // A deployment step (the migrate command) runs while this instance waits: it becomes ready by itself.
+        await unmigrated.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
+
+        using var response = await client.GetAsync("/health/ready");
+        var body = await Json.ReadAsync(response, HttpStatusCode.OK);
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
     }
 
     [DatabaseFact]
