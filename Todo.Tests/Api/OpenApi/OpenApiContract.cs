@@ -101,8 +101,14 @@ public sealed class OpenApiContract
             }
         }
 
+        // A HEAD response's body never reaches a client: Kestrel drops what the action wrote, the test host does not.
+        if (isHead)
+        {
+            return null;
+        }
+
         var content = response["content"]?.AsObject();
-        if (isHead || status is 204 or 304)
+        if (status is 204 or 304)
         {
             return body.Length == 0 ? null : $"{operationName} {status}: a body where none can be";
         }
