@@ -71,6 +71,7 @@ public static class OpenApiConventions
         foreach (var operation in (document.Paths ?? []).Values.SelectMany(path => path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>()))
         {
             KeepOnlyJsonRequestBodies(operation);
+            DescribeIdParameter(operation);
             AddCrossCuttingResponses(operation, document);
             foreach (var (status, response) in operation.Responses ?? new OpenApiResponses())
             {
@@ -105,6 +106,16 @@ public static class OpenApiConventions
             {
                 content.Remove(mediaType);
             }
+        }
+    }
+
+    /// <summary>The route takes only a canonical positive number (anything else is 404), which "int32" alone does not say.</summary>
+    private static void DescribeIdParameter(OpenApiOperation operation)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(parameter => parameter is { In: ParameterLocation.Path, Name: "id" }))
+        {
+            parameter.Description = "The todo's id: a positive whole number, written without sign or leading zeros.";
+            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" };
         }
     }
 

@@ -166,6 +166,11 @@ public abstract partial class OpenApiDocumentTests(TodoApplication app)
         Assert.Equal(1, parameters["pageSize"]["minimum"]!.GetValue<int>());
         Assert.Equal(TodoQuery.MaxPageSize, parameters["pageSize"]["maximum"]!.GetValue<int>());
         Assert.Equal(TodoQuery.DefaultPageSize, parameters["pageSize"]["default"]!.GetValue<int>());
+        foreach (var method in new[] { "get", "put", "patch", "delete" })
+        {
+            var id = document["paths"]!["/todos/{id}"]![method]!["parameters"]!.AsArray().Single(parameter => parameter!["name"]!.GetValue<string>() == "id")!;
+            Assert.Equal(1, id["schema"]!["minimum"]!.GetValue<int>());
+        }
     }
 
     [DatabaseFact]
