@@ -78,9 +78,18 @@ public static class ApiDocumentationSetup
         """;
 
     // The page's one script of its own is a file, not inline, so that the policy needs no 'unsafe-inline' scripts.
+    // Scalar's defaults reach other origins: fonts from its CDN, telemetry, an AI agent; all of them off, so the page
+    // talks to the API's own origin only (the policy would block them anyway, with console errors).
     private const string DocsScript = """
         const options = document.currentScript.dataset;
-        Scalar.createApiReference('#app', { url: options.openapi, hideClientButton: false, withDefaultFonts: false });
+        Scalar.createApiReference('#app', {
+          url: options.openapi,
+          hideClientButton: false,
+          withDefaultFonts: false,
+          telemetry: false,
+          agent: { disabled: true },
+          showDeveloperTools: 'never',
+        });
         """;
 
     private static IResult WriteDocsPage(HttpContext context)

@@ -35,7 +35,9 @@ public sealed partial class DocsUnderStageTests(AppHostFixture fixture) : IClass
         }
 
         var script = Encoding.UTF8.GetString((await GetAsync("docs/init.js")).BodyBytes());
-        Assert.Contains("withDefaultFonts: false", script, StringComparison.Ordinal); // Scalar would fetch its fonts from a CDN
+        // Scalar's defaults would fetch fonts from its CDN and send telemetry.
+        Assert.Contains("withDefaultFonts: false", script, StringComparison.Ordinal);
+        Assert.Contains("telemetry: false", script, StringComparison.Ordinal);
         Assert.StartsWith("image/svg+xml", (await GetAsync("favicon.svg")).Header("Content-Type").Single(), StringComparison.Ordinal);
     }
 
