@@ -10,7 +10,9 @@ namespace Todo.Api.Auth;
 [Consumes("application/json")]
 public sealed class AuthController(AccountService accounts) : ControllerBase
 {
-    [HttpPost("signup")]
+    [HttpPost("signup", Name = "signup")]
+    [EndpointSummary("Register an account")]
+    [EndpointDescription("Creates an account for a new email address. The email is trimmed and compared case-insensitively; the password is stored only as a BCrypt hash.")]
     [ProducesResponseType<UserResponse>(StatusCodes.Status201Created)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
@@ -21,7 +23,9 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
         return Created(Url.Action(nameof(Me)), new UserResponse(user.Id, user.Email));
     }
 
-    [HttpPost("login")]
+    [HttpPost("login", Name = "login")]
+    [EndpointSummary("Log in")]
+    [EndpointDescription("Exchanges an email and password for a bearer access token. Repeated failures for one email or client are throttled with 429 and Retry-After, the right password included.")]
     [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)] // a bearer token must not sit in any cache (RFC 6749 §5.1)
     [ProducesResponseType<AccessTokenResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
@@ -50,7 +54,9 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
     }
 
     [Authorize]
-    [HttpGet("me")]
+    [HttpGet("me", Name = "getMe")]
+    [EndpointSummary("The signed-in user")]
+    [EndpointDescription("The account the bearer access token belongs to.")]
     [HttpHead("me")]
     [ProducesResponseType<UserResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]

@@ -28,6 +28,9 @@ public static class ApiDocumentationSetup
             options.AddDocumentTransformer(LeaveOutHead);
             options.AddOperationTransformer(RequireBearerWhereAuthorized);
             options.AddOperationTransformer<ListTodosRequestDocumentation>();
+
+            // Last: it completes every operation, the health path included.
+            options.AddDocumentTransformer(OpenApiConventions.ApplyAsync);
         });
         return services;
     }
@@ -43,8 +46,15 @@ public static class ApiDocumentationSetup
         endpoints.MapScalarApiReference(ScalarPrefix, options => options
             .WithTitle("Todo API")
             .WithOpenApiRoutePattern(OpenApiRoute));
-        endpoints.MapMethods("/docs", [HttpMethods.Get, HttpMethods.Head], WriteDocsPage).ExcludeFromDescription();
+        endpoints.MapMethods(DocsPath, [HttpMethods.Get, HttpMethods.Head], WriteDocsPage).ExcludeFromDescription();
         endpoints.MapMethods(DocsScriptPath, [HttpMethods.Get, HttpMethods.Head], () => Results.Text(DocsScript, "text/javascript; charset=utf-8"))
+            .ExcludeFromDescription();
+        endpoints.MapMethods(FaviconPath, [HttpMethods.Get, HttpMethods.Head], () => Results.Text(Favicon, "image/svg+xml"))
+            .ExcludeFromDescription();
+
+        // A browser pointed at the API's root lands on its documentation. The target carries PathBase, so that /Prod
+        // (which API Gateway may pass without a trailing slash) goes to /Prod/docs, not /docs.
+        endpoints.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], (HttpContext context) => Results.Redirect($"{context.Request.PathBase}{DocsPath}"))
             .ExcludeFromDescription();
         return endpoints;
     }
@@ -57,12 +67,29 @@ public static class ApiDocumentationSetup
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
         "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+    public const string DocsPath = "/docs";
+    public const string FaviconPath = "/favicon.svg";
+
     private const string DocsScriptPath = "/docs/init.js";
 
+    // The app's own icon, so that the browser does not ask anyone else (or 404 on /favicon.ico) for one.
+    private const string Favicon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#2f6f4f"/><path d="M8 17l5 5 11-12" fill="none" stroke="#fff" stroke-width="4" stroke-linecap="round" stroke-linejoin="round"/></svg>
+        """;
+
     // The page's one script of its own is a file, not inline, so that the policy needs no 'unsafe-inline' scripts.
+    // Scalar's defaults reach other origins: fonts from its CDN, telemetry, an AI agent; all of them off, so the page
+    // talks to the API's own origin only (the policy would block them anyway, with console errors).
     private const string DocsScript = """
         const options = document.currentScript.dataset;
-        Scalar.createApiReference('#app', { url: options.openapi, hideClientButton: false, withDefaultFonts: false });
+        Scalar.createApiReference('#app', {
+          url: options.openapi,
+          hideClientButton: false,
+          withDefaultFonts: false,
+          telemetry: false,
+          agent: { disabled: true },
+          showDeveloperTools: 'never',
+        });
         """;
 
     private static IResult WriteDocsPage(HttpContext context)
@@ -78,6 +105,7 @@ public static class ApiDocumentationSetup
               <meta charset="utf-8" />
               <meta name="viewport" content="width=device-width, initial-scale=1" />
               <title>Todo API</title>
+              <link rel="icon" type="image/svg+xml" href="{{pathBase}}{{FaviconPath}}" />
             </head>
             <body>
               <div id="app"></div>
@@ -137,12 +165,28 @@ public static class ApiDocumentationSetup
             {
                 [HttpMethod.Get] = new OpenApiOperation
                 {
-                    Summary = "200 when the database answers, 503 (problem details) when it does not.",
+                    OperationId = OpenApiConventions.HealthOperationId,
+                    Summary = "Health of the service",
+                    Description = "200 when the database answers, 503 (problem details) when it does not. Needs no token and names no database.",
                     Tags = new HashSet<OpenApiTagReference> { new("Operations", document) },
                     Responses = new OpenApiResponses
                     {
-                        ["200"] = new OpenApiResponse { Description = "Healthy" },
-                        ["503"] = new OpenApiResponse { Description = "The database did not answer" },
+                        ["200"] = new OpenApiResponse
+                        {
+                            Description = "The database answers.",
+                            Content = new Dictionary<string, OpenApiMediaType>
+                            {
+                                [OpenApiConventions.JsonMediaType] = new() { Schema = new OpenApiSchemaReference("HealthStatus", document) },
+                            },
+                        },
+                        ["503"] = new OpenApiResponse
+                        {
+                            Description = "The database did not answer.",
+                            Content = new Dictionary<string, OpenApiMediaType>
+                            {
+                                [OpenApiConventions.ProblemMediaType] = new() { Schema = new OpenApiSchemaReference(OpenApiConventions.ProblemSchemaName, document) },
+                            },
+                        },
                     },
                 },
             },

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Todo.Domain.Todos;
 
 namespace Todo.Api.Todos;
 
@@ -26,7 +28,16 @@ public sealed class ListTodosRequestDocumentation : IOpenApiOperationTransformer
             {
                 "completed" => (new OpenApiSchema { Type = JsonSchemaType.Boolean }, "Only completed (true) or open (false) todos."),
                 "page" => (new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Default = JsonValue.Create(1) }, "1-based page number."),
-                "pageSize" => (new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "100", Default = JsonValue.Create(20) }, "Items per page, 1 to 100."),
+                "pageSize" => (
+                    new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Integer,
+                        Format = "int32",
+                        Minimum = "1",
+                        Maximum = TodoQuery.MaxPageSize.ToString(CultureInfo.InvariantCulture),
+                        Default = JsonValue.Create(TodoQuery.DefaultPageSize),
+                    },
+                    $"Items per page, 1 to {TodoQuery.MaxPageSize}."),
                 _ => (parameter.Schema, parameter.Description),
             };
         }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Todo.Api.Infrastructure;
 using Todo.Domain.Persistence;
+using Todo.Tests.Api.OpenApi;
 using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
@@ -30,6 +31,7 @@ public class TodoApplication : WebApplicationFactory<Program>
     private readonly string _environment;
     private readonly Dictionary<string, string?> _settings;
     private readonly Lazy<Task<TestUser>> _sharedUser;
+    private readonly Lazy<Task<OpenApiContract>> _contract;
 
     protected TodoApplication(DatabaseProvider provider, string environment = "Testing", IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -65,6 +67,7 @@ public class TodoApplication : WebApplicationFactory<Program>
         }
 
         _sharedUser = new Lazy<Task<TestUser>>(CreateUserAsync);
+        _contract = new Lazy<Task<OpenApiContract>>(ReadContractAsync);
     }
 
     public DatabaseProvider Provider { get; }
@@ -150,11 +153,28 @@ public class TodoApplication : WebApplicationFactory<Program>
     /// <summary>One user per application, for a test class whose tests only need some signed-in user (BCrypt is slow).</summary>
     public Task<TestUser> GetSharedUserAsync() => _sharedUser.Value;
 
+    /// <summary>
+    /// A client of the application whose every response is checked against the application's OpenAPI document
+    /// (<see cref="DocumentedResponseHandler"/>): a test that receives an undocumented response fails. It hides the
+    /// factory's own CreateClient, which every API test calls.
+    /// </summary>
+    public new HttpClient CreateClient() => CreateDefaultClient(new DocumentedResponseHandler(_ => _contract.Value));
+
+    /// <summary>The application's OpenAPI document, read once, as the checker of responses.</summary>
+    public Task<OpenApiContract> GetContractAsync() => _contract.Value;
+
     public HttpClient CreateClientWithToken(string token)
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    private async Task<OpenApiContract> ReadContractAsync()
+    {
+        // The server's own client: the document is not checked against itself.
+        using var client = Server.CreateClient();
+        return OpenApiContract.Parse(await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.OpenApi;
+using Todo.Api.Auth;
+using Todo.Domain.Todos;
+using Todo.Domain.Users;
+
+namespace Todo.Api.Infrastructure;
+
+/// <summary>
+/// The rules every operation of the OpenAPI document follows, applied once to the generated document (after every
+/// other transformer) rather than repeated on each action: the statuses any operation can return, the headers that go
+/// with them, JSON-only media types, the problem schemas, what the validators enforce on request bodies, and tags.
+/// </summary>
+public static class OpenApiConventions
+{
+    public const string JsonMediaType = "application/json";
+    public const string ProblemMediaType = "application/problem+json";
+    public const string ProblemSchemaName = "ProblemDetails";
+    public const string ValidationProblemSchemaName = "ValidationProblemDetails";
+    public const string HealthOperationId = "getHealth";
+
+    /// <summary>The tags operations are grouped by; the generator names them after controllers but does not describe them.</summary>
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Auth", "Accounts and bearer access tokens."),
+        ("Todos", "The signed-in user's todos. Every route needs a bearer access token."),
+        ("Operations", "Health of the service, for load balancers and monitors."),
+    ];
+
+    /// <summary>
+    /// Statuses the pipeline answers before or around an action (body limit, media type, JSON reading, authentication,
+    /// the exception handler), so the actions' attributes cannot know about them.
+    /// </summary>
+    private static readonly CrossCuttingStatus[] CrossCuttingStatuses =
+    [
+        new(StatusCodes.Status400BadRequest, HasRequestBody, ValidationProblemSchemaName,
+            "The body is not a JSON object of the documented shape (malformed, empty, not an object, a field of the wrong type, "
+            + "a property name given twice) or breaks a rule; errors names each field (body for the body as a whole)."),
+        new(StatusCodes.Status401Unauthorized, IsSecured, ProblemSchemaName,
+            "The bearer access token is missing, expired, tampered, wrongly signed or revoked."),
+        new(StatusCodes.Status413PayloadTooLarge, HasRequestBody, ProblemSchemaName,
+            $"The request body is over {RequestLimits.MaxRequestBodyBytes} bytes, chunked bodies included."),
+        new(StatusCodes.Status415UnsupportedMediaType, HasRequestBody, ProblemSchemaName,
+            "The body is not JSON: its Content-Type is missing or is not application/json."),
+        new(StatusCodes.Status500InternalServerError, _ => true, ProblemSchemaName,
+            "An unexpected error. The details are in the service's log, never in the response."),
+    ];
+
+    /// <summary>Words for the statuses the generator only names by their reason phrase.</summary>
+    private static readonly Dictionary<string, string> Descriptions = new(StringComparer.Ordinal)
+    {
+        ["200"] = "OK.",
+        ["201"] = "Created; Location is its path.",
+        ["204"] = "Done; no body.",
+        ["400"] = "A query parameter is not one of the documented values, is out of bounds, or is given more than once.",
+        ["404"] = "No such todo for this user (another user's todo is not found either), or the id is not a positive integer.",
+        ["409"] = "An account with this email already exists.",
+        ["429"] = "Too many failed logins for this email or client; every login waits until Retry-After, the right password too.",
+        ["503"] = "Password hashing is at capacity; try again after Retry-After.",
+    };
+
+    public static Task ApplyAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+
+        DeclareTags(document);
+        DescribeSchemas(document);
+        foreach (var operation in (document.Paths ?? []).Values.SelectMany(path => path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>()))
+        {
+            KeepOnlyJsonRequestBodies(operation);
+            DescribeIdParameter(operation);
+            AddCrossCuttingResponses(operation, document);
+            foreach (var (status, response) in operation.Responses ?? new OpenApiResponses())
+            {
+                if (response is OpenApiResponse concrete)
+                {
+                    DescribeResponse(operation, status, concrete);
+                }
+            }
+
+            OpenApiExamples.AddTo(operation);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static bool HasRequestBody(OpenApiOperation operation) => operation.RequestBody is not null;
+
+    private static bool IsSecured(OpenApiOperation operation) => operation.Security is { Count: > 0 };
+
+    private static void DeclareTags(OpenApiDocument document)
+    {
+        document.Tags = new HashSet<OpenApiTag>(Tags.Select(tag => new OpenApiTag { Name = tag.Name, Description = tag.Description }));
+    }
+
+    private static void KeepOnlyJsonRequestBodies(OpenApiOperation operation)
+    {
+        // [Consumes("application/json")] lets only JSON through (anything else is 415), yet the generator also lists
+        // application/*+json.
+        if (operation.RequestBody is OpenApiRequestBody { Content: { } content })
+        {
+            foreach (var mediaType in content.Keys.Where(key => key != JsonMediaType).ToList())
+            {
+                content.Remove(mediaType);
+            }
+        }
+    }
+
+    /// <summary>The route takes only a canonical positive number (anything else is 404), which "int32" alone does not say.</summary>
+    private static void DescribeIdParameter(OpenApiOperation operation)
+    {
+        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>().Where(parameter => parameter is { In: ParameterLocation.Path, Name: "id" }))
+        {
+            parameter.Description = "The todo's id: a positive whole number, written without sign or leading zeros.";
+            parameter.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" };
+        }
+    }
+
+    private static void AddCrossCuttingResponses(OpenApiOperation operation, OpenApiDocument document)
+    {
+        operation.Responses ??= [];
+        foreach (var status in CrossCuttingStatuses.Where(status => status.AppliesTo(operation)))
+        {
+            var key = status.Status.ToString(CultureInfo.InvariantCulture);
+            if (operation.Responses.TryGetValue(key, out var existing) && existing is OpenApiResponse declared)
+            {
+                // An action's own attribute already lists it; the table only adds the words.
+                declared.Description = status.Description;
+                continue;
+            }
+
+            operation.Responses[key] = new OpenApiResponse
+            {
+                Description = status.Description,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [ProblemMediaType] = new() { Schema = new OpenApiSchemaReference(status.Schema, document) },
+                },
+            };
+        }
+    }
+
+    /// <summary>
+    /// Success bodies are JSON only and errors problem details only (the generator also lists text/plain and text/json,
+    /// which the API never sends); each status gets the headers the API sets with it.
+    /// </summary>
+    private static void DescribeResponse(OpenApiOperation operation, string status, OpenApiResponse response)
+    {
+        var keep = status.StartsWith('2') ? JsonMediaType : ProblemMediaType;
+        if (response.Content is { } content)
+        {
+            foreach (var mediaType in content.Keys.Where(key => key != keep).ToList())
+            {
+                content.Remove(mediaType);
+            }
+        }
+
+        if (response.Description == ReasonPhrases.GetReasonPhrase(int.Parse(status, CultureInfo.InvariantCulture))
+            && Descriptions.TryGetValue(status, out var description))
+        {
+            response.Description = description;
+        }
+
+        response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        switch (status)
+        {
+            case "201":
+                response.Headers["Location"] = Header("The path of the created resource.", format: "uri-reference");
+                break;
+            case "401" when IsSecured(operation):
+                response.Headers["WWW-Authenticate"] = Header("The Bearer challenge (RFC 6750), with error=\"invalid_token\" when a token was sent but refused.");
+                break;
+            case "429":
+            case "503" when operation.OperationId != HealthOperationId: // the health check's 503 knows no time to come back
+                response.Headers["Retry-After"] = Header("Seconds to wait before trying again.", JsonSchemaType.Integer);
+                break;
+        }
+    }
+
+    private static OpenApiHeader Header(string description, JsonSchemaType type = JsonSchemaType.String, string? format = null) => new()
+    {
+        Description = description,
+        Required = true,
+        Schema = new OpenApiSchema { Type = type, Format = format, Minimum = type == JsonSchemaType.Integer ? "1" : null },
+    };
+
+    private static void DescribeSchemas(OpenApiDocument document)
+    {
+        document.Components ??= new OpenApiComponents();
+        var schemas = document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+
+        schemas[ProblemSchemaName] = new OpenApiSchema
+        {
+            Description = "RFC 9457 problem details: every 4xx and 5xx response.",
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "type", "title", "status", "traceId" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference", Description = "The RFC section of the status." },
+                ["title"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A short, human-readable summary." },
+                ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "400", Maximum = "599" },
+                ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "What happened, in a sentence." },
+                ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request path." },
+                ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, Description = "The request's trace id, as in the service's log." },
+                ["errors"] = ValidationErrorsSchema(),
+            },
+        };
+        schemas[ValidationProblemSchemaName] = new OpenApiSchema
+        {
+            Description = "A 400 problem naming each field that failed and why.",
+            AllOf = [new OpenApiSchemaReference(ProblemSchemaName, document)],
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "errors" },
+            Properties = new Dictionary<string, IOpenApiSchema> { ["errors"] = ValidationErrorsSchema() },
+        };
+        schemas["HealthStatus"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "status" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["status"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("Healthy")] },
+            },
+        };
+
+        // What the validators enforce, from the same constants. Lengths count Unicode code points, as JSON Schema does.
+        Constrain(schemas, nameof(SignupRequest), required: true, ("email", Email()), ("password", Text(CredentialRules.MinPasswordLength, CredentialRules.MaxPasswordLength)));
+
+        // Login only checks that a password is there (and not absurdly long); whether it is right is for the account.
+        Constrain(schemas, nameof(LoginRequest), required: true, ("email", Email()), ("password", Text(1, 4 * CredentialRules.MaxPasswordLength)));
+        Constrain(schemas, "CreateTodoRequest", required: true, ("title", Title()));
+        Constrain(schemas, "ReplaceTodoRequest", required: true, ("title", Title()), ("completed", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
+        Constrain(schemas, "UpdateTodoRequest", required: false, ("title", Title()), ("completed", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
+    }
+
+    private static OpenApiSchema ValidationErrorsSchema() => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = "Messages per camelCase field name; only in 400 validation problems.",
+        AdditionalProperties = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array,
+            MinItems = 1,
+            Items = new OpenApiSchema { Type = JsonSchemaType.String },
+        },
+    };
+
+    private static OpenApiSchema Email() => new()
+    {
+        Type = JsonSchemaType.String,
+        Format = "email",
+        MinLength = 1,
+        MaxLength = User.MaxEmailLength,
+        Description = $"Trimmed; compared case-insensitively; at most {User.MaxEmailLength} characters.",
+    };
+
+    private static OpenApiSchema Text(int minLength, int maxLength) => new()
+    {
+        Type = JsonSchemaType.String,
+        MinLength = minLength,
+        MaxLength = maxLength,
+    };
+
+    private static OpenApiSchema Title() => new()
+    {
+        Type = JsonSchemaType.String,
+        MinLength = 1,
+        MaxLength = TodoItem.MaxTitleLength,
+        Pattern = "^[^\\u0000]*$",
+        Description = $"Trimmed, then 1 to {TodoItem.MaxTitleLength} characters; any Unicode but U+0000.",
+    };
+
+    /// <summary>
+    /// The request records have nullable properties (so a missing field is a validation message, not a binder error),
+    /// which the generator documents as <c>["null", "string"]</c>; null is refused by every validator.
+    /// </summary>
+    private static void Constrain(IDictionary<string, IOpenApiSchema> schemas, string name, bool required, params (string Property, OpenApiSchema Schema)[] properties)
+    {
+        if (!schemas.TryGetValue(name, out var found) || found is not OpenApiSchema schema)
+        {
+            return;
+        }
+
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        foreach (var (property, constrained) in properties)
+        {
+            if (schema.Properties.TryGetValue(property, out var generated) && generated.Default is { } value)
+            {
+                constrained.Default = value;
+            }
+
+            schema.Properties[property] = constrained;
+        }
+
+        schema.Required = required ? new HashSet<string>(properties.Select(property => property.Property)) : null;
+    }
+
+    private sealed record CrossCuttingStatus(int Status, Func<OpenApiOperation, bool> AppliesTo, string Schema, string Description);
+}
