@@ -155,43 +155,74 @@ public static class ApiDocumentationSetup
         return Task.CompletedTask;
     }
 
-    /// <summary>The health endpoint is not an MVC action, so the API explorer does not see it.</summary>
+    /// <summary>The health endpoints are not MVC actions, so the API explorer does not see them.</summary>
     private static Task AddHealthPath(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Paths ??= [];
-        document.Paths["/health"] = new OpenApiPathItem
+        document.Paths["/health"] = HealthPath(
+            document,
+            OpenApiConventions.HealthOperationId,
+            "Health of the service",
+            "200 when the database answers, 503 (problem details) when it does not. Needs no token and names no database.",
+            "The database answers.",
+            "The database did not answer.");
+        document.Paths["/health/live"] = HealthPath(
+            document,
+            OpenApiConventions.LivenessOperationId,
+            "Liveness: the process serves requests",
+            "200 while the process runs; it makes no database call, so a slow database never restarts a healthy process. The liveness probe.",
+            "The process serves requests.",
+            unhealthy: null);
+        document.Paths["/health/ready"] = HealthPath(
+            document,
+            OpenApiConventions.ReadinessOperationId,
+            "Readiness: the database answers and is migrated",
+            "200 when the database answers and no migration is pending, else 503 (problem details). The readiness probe.",
+            "Ready for traffic.",
+            "The database did not answer, or a migration is pending.");
+        return Task.CompletedTask;
+    }
+
+    private static OpenApiPathItem HealthPath(
+        OpenApiDocument document, string operationId, string summary, string description, string healthy, string? unhealthy)
+    {
+        var responses = new OpenApiResponses
+        {
+            ["200"] = new OpenApiResponse
+            {
+                Description = healthy,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [OpenApiConventions.JsonMediaType] = new() { Schema = new OpenApiSchemaReference("HealthStatus", document) },
+                },
+            },
+        };
+        if (unhealthy is not null)
+        {
+            responses["503"] = new OpenApiResponse
+            {
+                Description = unhealthy,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [OpenApiConventions.ProblemMediaType] = new() { Schema = new OpenApiSchemaReference(OpenApiConventions.ProblemSchemaName, document) },
+                },
+            };
+        }
+
+        return new OpenApiPathItem
         {
             Operations = new Dictionary<HttpMethod, OpenApiOperation>
             {
                 [HttpMethod.Get] = new OpenApiOperation
                 {
-                    OperationId = OpenApiConventions.HealthOperationId,
-                    Summary = "Health of the service",
-                    Description = "200 when the database answers, 503 (problem details) when it does not. Needs no token and names no database.",
+                    OperationId = operationId,
+                    Summary = summary,
+                    Description = description,
                     Tags = new HashSet<OpenApiTagReference> { new("Operations", document) },
-                    Responses = new OpenApiResponses
-                    {
-                        ["200"] = new OpenApiResponse
-                        {
-                            Description = "The database answers.",
-                            Content = new Dictionary<string, OpenApiMediaType>
-                            {
-                                [OpenApiConventions.JsonMediaType] = new() { Schema = new OpenApiSchemaReference("HealthStatus", document) },
-                            },
-                        },
-                        ["503"] = new OpenApiResponse
-                        {
-                            Description = "The database did not answer.",
-                            Content = new Dictionary<string, OpenApiMediaType>
-                            {
-                                [OpenApiConventions.ProblemMediaType] = new() { Schema = new OpenApiSchemaReference(OpenApiConventions.ProblemSchemaName, document) },
-                            },
-                        },
-                    },
+                    Responses = responses,
                 },
             },
         };
-        return Task.CompletedTask;
     }
 
     private static Task RequireBearerWhereAuthorized(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

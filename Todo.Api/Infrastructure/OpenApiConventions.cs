@@ -21,6 +21,8 @@ public static class OpenApiConventions
     public const string ProblemSchemaName = "ProblemDetails";
     public const string ValidationProblemSchemaName = "ValidationProblemDetails";
     public const string HealthOperationId = "getHealth";
+    public const string LivenessOperationId = "getLiveness";
+    public const string ReadinessOperationId = "getReadiness";
 
     /// <summary>The tags operations are grouped by; the generator names them after controllers but does not describe them.</summary>
     private static readonly (string Name, string Description)[] Tags =
@@ -174,11 +176,14 @@ public static class OpenApiConventions
                 response.Headers["WWW-Authenticate"] = Header("The Bearer challenge (RFC 6750), with error=\"invalid_token\" when a token was sent but refused.");
                 break;
             case "429":
-            case "503" when operation.OperationId != HealthOperationId: // the health check's 503 knows no time to come back
+            case "503" when !IsHealthCheck(operation): // a health check's 503 knows no time to come back
                 response.Headers["Retry-After"] = Header("Seconds to wait before trying again.", JsonSchemaType.Integer);
                 break;
         }
     }
+
+    private static bool IsHealthCheck(OpenApiOperation operation) =>
+        operation.OperationId is HealthOperationId or LivenessOperationId or ReadinessOperationId;
 
     private static OpenApiHeader Header(string description, JsonSchemaType type = JsonSchemaType.String, string? format = null) => new()
     {

@@ -30,6 +30,8 @@ public static class OpenApiExamples
         ["updateTodo"] = ("""{ "completed": true }""", Todo.Replace("\"completed\": false", "\"completed\": true", StringComparison.Ordinal)),
         ["deleteTodo"] = (null, null),
         [OpenApiConventions.HealthOperationId] = (null, """{ "status": "Healthy" }"""),
+        [OpenApiConventions.LivenessOperationId] = (null, """{ "status": "Healthy" }"""),
+        [OpenApiConventions.ReadinessOperationId] = (null, """{ "status": "Healthy" }"""),
     };
 
     /// <summary>The title and detail the API writes for each error status (the detail of the most common cause).</summary>
@@ -91,7 +93,7 @@ public static class OpenApiExamples
         {
             (title, detail) = ("Invalid email or password.", null);
         }
-        else if (status == 503 && operationId == OpenApiConventions.HealthOperationId)
+        else if (status == 503 && operationId is OpenApiConventions.HealthOperationId or OpenApiConventions.ReadinessOperationId)
         {
             (title, detail) = ("Service unavailable.", "The database did not answer.");
         }

@@ -82,7 +82,9 @@ public abstract class TelemetryTests(DatabaseProvider provider)
             ["Passwords:QueueTimeout"] = "00:00:00.020",
         });
 
-        var statuses = await InParallel.RunAsync(20, async _ =>
+        // As many as HashingCapacityTests sends: on a loaded machine a score of requests can trickle in one by one,
+        // each finding the slot free.
+        var statuses = await InParallel.RunAsync(120, async _ =>
         {
             using var response = await app.PostLoginAsync(TodoApplication.NewEmail("impatient"), "wrong password");
             return response.StatusCode;
@@ -91,7 +93,7 @@ public abstract class TelemetryTests(DatabaseProvider provider)
         var saturated = statuses.Count(status => status == HttpStatusCode.ServiceUnavailable);
         var failed = statuses.Count(status => status == HttpStatusCode.Unauthorized);
         Assert.True(saturated > 0, "no login was refused a hashing slot");
-        Assert.Equal(20, saturated + failed);
+        Assert.Equal(120, saturated + failed);
         var expected = new Dictionary<string, long> { ["result=saturated"] = saturated };
         if (failed > 0)
         {
