@@ -78,22 +78,28 @@ public abstract class TelemetryTests(DatabaseProvider provider)
     {
         using var app = new TelemetryApplication(provider, new Dictionary<string, string?>
         {
+            // One hash at a time and one waiting: of 40 logins at once nearly all are refused on arrival.
             ["Passwords:MaxConcurrentHashes"] = "1",
+            ["Passwords:QueueLimit"] = "1",
             ["Passwords:QueueTimeout"] = "00:00:00.020",
         });
 
-        // As many as HashingCapacityTests sends: on a loaded machine a score of requests can trickle in one by one,
-        // each finding the slot free.
-        var statuses = await InParallel.RunAsync(120, async _ =>
+        // Whether a login finds the slot taken is a race; rounds of 40 at once until one has been refused (on a quiet
+        // machine the first round does it). Every login is counted either way.
+        var statuses = new List<HttpStatusCode>();
+        for (var round = 0; round < 10 && !statuses.Contains(HttpStatusCode.ServiceUnavailable); round++)
         {
-            using var response = await app.PostLoginAsync(TodoApplication.NewEmail("impatient"), "wrong password");
-            return response.StatusCode;
-        });
+            statuses.AddRange(await InParallel.RunAsync(40, async _ =>
+            {
+                using var response = await app.PostLoginAsync(TodoApplication.NewEmail("impatient"), "wrong password");
+                return response.StatusCode;
+            }));
+        }
 
         var saturated = statuses.Count(status => status == HttpStatusCode.ServiceUnavailable);
         var failed = statuses.Count(status => status == HttpStatusCode.Unauthorized);
-        Assert.True(saturated > 0, "no login was refused a hashing slot");
-        Assert.Equal(120, saturated + failed);
+        Assert.True(saturated > 0, $"no login was refused a hashing slot: {string.Join(",", statuses.Distinct())}");
+        Assert.Equal(statuses.Count, saturated + failed);
         var expected = new Dictionary<string, long> { ["result=saturated"] = saturated };
         if (failed > 0)
         {

@@ -4,7 +4,8 @@ namespace Todo.Tests.Lambda;
 
 /// <summary>
 /// Every AWS sample event against the real application: the samples target routes the Todo API does not have, so
-/// each must come back as the application's problem response, in the response shape of the event's integration.
+/// each must come back as the application's problem response, in the response shape of the event's integration;
+/// the samples for the root are sent to the docs page.
 /// </summary>
 public sealed class UpstreamEventResponseTests(AppHostFixture fixture) : IClassFixture<AppHostFixture>
 {
@@ -15,6 +16,12 @@ public sealed class UpstreamEventResponseTests(AppHostFixture fixture) : IClassF
     public async Task Each_sample_gets_the_applications_problem_response_in_its_own_shape(string file)
     {
         var response = await fixture.Host.InvokeFileAsync(LambdaTestPaths.Upstream(file));
+        if (IsForTheRoot(file))
+        {
+            Assert.Equal(302, response.Status());
+            Assert.EndsWith("/docs", Assert.Single(response.Header("Location")), StringComparison.Ordinal);
+            return;
+        }
 
         // GET /todos without a token is 401; every other sample path is an unknown route.
         var expectedStatus = file == "alb-get-multivalue-query-powertools.json" ? 401 : 404;
@@ -29,6 +36,14 @@ public sealed class UpstreamEventResponseTests(AppHostFixture fixture) : IClassF
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("type").GetString()));
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
+    }
+
+    private static bool IsForTheRoot(string file)
+    {
+        using var sample = System.Text.Json.JsonDocument.Parse(File.ReadAllText(LambdaTestPaths.Upstream(file)));
+        var root = sample.RootElement;
+        var path = root.TryGetProperty("rawPath", out var rawPath) ? rawPath.GetString() : root.TryGetProperty("path", out var restPath) ? restPath.GetString() : null;
+        return path == "/";
     }
 
     private static void AssertShape(string file, int expectedStatus, System.Text.Json.JsonElement response)
