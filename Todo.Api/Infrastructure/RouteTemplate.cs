@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Routing.Patterns;
 
@@ -5,11 +6,16 @@ namespace Todo.Api.Infrastructure;
 
 /// <summary>
 /// A route as a log line names it: <c>/todos/{id}</c>, the template without its constraints and defaults, so that
-/// one route is one value to group by, whatever the constraint syntax.
+/// one route is one value to group by, whatever the constraint syntax. Worked out once per route: the request line
+/// asks on every request.
 /// </summary>
 internal static class RouteTemplate
 {
-    public static string Of(RoutePattern pattern)
+    private static readonly ConditionalWeakTable<RoutePattern, string> Templates = [];
+
+    public static string Of(RoutePattern pattern) => Templates.GetValue(pattern, Build);
+
+    private static string Build(RoutePattern pattern)
     {
         var text = new StringBuilder();
         foreach (var segment in pattern.PathSegments)
