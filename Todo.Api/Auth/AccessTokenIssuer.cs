@@ -7,18 +7,21 @@ using Todo.Domain.Users;
 
 namespace Todo.Api.Auth;
 
-/// <summary>Issues HS256 access tokens with sub, email, iss, aud, iat, exp and jti.</summary>
+/// <summary>Issues HS256 access tokens with sub, email, sid, iss, aud, iat, exp and jti.</summary>
 public sealed class AccessTokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
-    public AccessToken Issue(User user)
+    /// <summary>How long the tokens issued now live, in whole seconds (the <c>expiresIn</c> of the response).</summary>
+    public int LifetimeSeconds => (int)options.Value.AccessTokenLifetime.TotalSeconds;
+
+    public string Issue(User user, Guid sessionId)
     {
         ArgumentNullException.ThrowIfNull(user);
 
         var jwt = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
-        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        return _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = jwt.Issuer,
             Audience = jwt.Audience,
@@ -29,11 +32,11 @@ public sealed class AccessTokenIssuer(IOptions<JwtOptions> options, TimeProvider
             {
                 [JwtRegisteredClaimNames.Sub] = user.Id.ToString(CultureInfo.InvariantCulture),
                 [JwtRegisteredClaimNames.Email] = user.Email,
+                [JwtRegisteredClaimNames.Sid] = sessionId.ToString("D"),
                 [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
             },
             SigningCredentials = new SigningCredentials(CreateSigningKey(jwt), SecurityAlgorithms.HmacSha256),
         });
-        return new AccessToken(token, (int)jwt.AccessTokenLifetime.TotalSeconds);
     }
 
     public static SymmetricSecurityKey CreateSigningKey(JwtOptions jwt)

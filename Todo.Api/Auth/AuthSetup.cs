@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Todo.Api.Infrastructure;
+using Todo.Domain.Sessions;
 
 namespace Todo.Api.Auth;
 
@@ -30,6 +31,8 @@ public static class AuthSetup
 
         services.AddOptions<PasswordHasherOptions>().Bind(configuration.GetSection(PasswordHasherOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SessionOptions>().Bind(configuration.GetSection(SessionOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<LoginThrottleOptions>().Bind(configuration.GetSection(LoginThrottleOptions.SectionName))
             .ValidateDataAnnotations().ValidateOnStart();
 
@@ -41,6 +44,7 @@ public static class AuthSetup
         services.AddScoped<ILoginThrottle>(provider => provider.GetRequiredService<DatabaseTopology>().IsShared
             ? provider.GetRequiredService<DatabaseLoginThrottle>()
             : provider.GetRequiredService<InMemoryLoginThrottle>());
+        services.AddScoped<SessionService>();
         services.AddScoped<AccountService>();
 
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerConfigurator>();

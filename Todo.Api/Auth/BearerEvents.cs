@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Net.Http.Headers;
 using Todo.Api.Infrastructure;
-using Todo.Domain.Users;
+using Todo.Domain.Sessions;
 
 namespace Todo.Api.Auth;
 
@@ -14,7 +14,8 @@ internal static class BearerEvents
     /// <summary>
     /// What a well-signed, unexpired token must also be: free of a <c>crit</c> header we would have to understand
     /// (RFC 7515 §4.1.11), issued no later than now, living no longer than we issue tokens for (a leaked key cannot
-    /// mint ten-year tokens), and about a user who exists, named by the canonical id.
+    /// mint ten-year tokens), and of a session that is still live for that user (canonical id). The session check is
+    /// the one database read per request: ending a session deletes it, and deleting a user deletes their sessions.
     /// </summary>
     public static async Task ValidateBeyondSignatureAsync(TokenValidatedContext context)
     {
@@ -36,10 +37,12 @@ internal static class BearerEvents
         }
 
         var userId = context.Principal?.FindUserId();
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserRepository>();
-        if (userId is not int id || await users.FindAsync(id, context.HttpContext.RequestAborted) is null)
+        var sessionId = context.Principal?.FindSessionId();
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionService>();
+        if (userId is not int user || sessionId is not Guid session
+            || !await sessions.IsActiveAsync(session, user, context.HttpContext.RequestAborted))
         {
-            context.Fail("The token's subject is not a known user.");
+            context.Fail("The token's session has ended or its subject is not a known user.");
         }
     }
 

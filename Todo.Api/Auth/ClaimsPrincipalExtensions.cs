@@ -13,6 +13,17 @@ public static class ClaimsPrincipalExtensions
         return CanonicalNumber.TryParsePositive(principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value);
     }
 
+    /// <summary>The session in <c>sid</c>, if it is one of ours.</summary>
+    public static Guid? FindSessionId(this ClaimsPrincipal principal)
+    {
+        ArgumentNullException.ThrowIfNull(principal);
+        return Guid.TryParseExact(principal.FindFirst(JwtRegisteredClaimNames.Sid)?.Value, "D", out var id) ? id : null;
+    }
+
+    /// <summary>The signed-in session; only for endpoints behind [Authorize].</summary>
+    public static Guid GetSessionId(this ClaimsPrincipal principal) =>
+        principal.FindSessionId() ?? throw new InvalidOperationException("The principal carries no session id.");
+
     /// <summary>The signed-in user's id; only for endpoints behind [Authorize], where the token was already checked.</summary>
     public static int GetUserId(this ClaimsPrincipal principal) =>
         principal.FindUserId() ?? throw new InvalidOperationException("The principal carries no user id.");

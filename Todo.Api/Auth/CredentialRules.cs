@@ -4,7 +4,7 @@ using Todo.Domain.Users;
 
 namespace Todo.Api.Auth;
 
-/// <summary>The rules for an email and a password, shared by the signup and login validators.</summary>
+/// <summary>The rules for an email and a password, shared by the validators of every request that carries one.</summary>
 public static class CredentialRules
 {
     public const int MinPasswordLength = 8;
@@ -22,6 +22,15 @@ public static class CredentialRules
             .NotEmpty().WithMessage("Password is required.")
             .Must(password => CountCharacters(password!) is >= MinPasswordLength and <= MaxPasswordLength)
             .WithMessage($"Password must be {MinPasswordLength} to {MaxPasswordLength} characters.");
+
+    /// <summary>
+    /// A password offered for checking (login, password change, account deletion): present and of a sane size; its
+    /// length rules are not repeated, so an old password that predates them still gets its honest 401.
+    /// </summary>
+    public static IRuleBuilderOptions<T, string?> PresentedPassword<T>(this IRuleBuilderInitial<T, string?> rule) =>
+        rule.Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("Password is required.")
+            .MaximumLength(4 * MaxPasswordLength).WithMessage("Password is too long.");
 
     /// <summary>Characters as a person counts them: Unicode code points, not UTF-16 units.</summary>
     public static int CountCharacters(string value)

@@ -15,5 +15,6 @@ public sealed class JwtOptions
     /// <summary>Comes from the environment (Jwt__SigningKey) or a secret store, never from a committed file.</summary>
     public string? SigningKey { get; set; }
 
-    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>Short, because a stolen access token works until it expires or its session ends; refresh renews it.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -1,13 +1,15 @@
+using Todo.Domain.Users;
+
 namespace Todo.Api.Auth;
 
-/// <summary>The three ways a login ends.</summary>
+/// <summary>The three ways a password check under the login throttle ends (login, password change, account deletion).</summary>
 public abstract record LoginResult
 {
     private LoginResult()
     {
     }
 
-    public sealed record Succeeded(AccessToken Token) : LoginResult;
+    public sealed record Succeeded(User User) : LoginResult;
 
     public sealed record InvalidCredentials : LoginResult;
 

@@ -23,6 +23,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
                 (StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"The request body may be at most {RequestLimits.MaxRequestBodyBytes} bytes."),
             BadHttpRequestException bad => (bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode), "The request could not be read."),
             DuplicateEmailException => (StatusCodes.Status409Conflict, "Email already registered.", "An account with this email already exists."),
+            InvalidCredentialsException invalid => (StatusCodes.Status401Unauthorized, invalid.Message, null),
+            LoginThrottledException => (StatusCodes.Status429TooManyRequests, "Too many failed logins.", "Too many failed logins for this account or client. Try again after the time in Retry-After."),
             PasswordHashingSaturatedException => (StatusCodes.Status503ServiceUnavailable, "Too many password checks at once.", "Password hashing is at capacity. Try again after the time in Retry-After."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 (499, "Client closed request.", null),
@@ -40,9 +42,14 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             httpContext.Features.Set(new RequestRejectionFeature(exception.Message));
         }
 
-        if (exception is PasswordHashingSaturatedException saturated)
+        if (exception switch
         {
-            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(saturated.RetryAfter);
+            PasswordHashingSaturatedException saturated => saturated.RetryAfter,
+            LoginThrottledException throttled => throttled.RetryAfter,
+            _ => (TimeSpan?)null,
+        } is TimeSpan retryAfter)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
         }
 
         httpContext.Response.StatusCode = status;

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Todo.Domain.Persistence;
+using Todo.Domain.Sessions;
 using Todo.Domain.Todos;
 using Todo.Domain.Users;
 using Todo.Lambda;
@@ -56,6 +57,7 @@ public static partial class DatabaseSetup
         services.AddScoped<UserRepository>();
         services.AddScoped<TodoRepository>();
         services.AddScoped<LoginThrottleRepository>();
+        services.AddScoped<SessionRepository>();
         services.AddSingleton<MigrationState>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<DatabaseMigrationService>();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Todo.Domain.Sessions;
 using Todo.Domain.Todos;
 using Todo.Domain.Users;
 
@@ -11,6 +12,10 @@ public sealed class TodoDbContext(DbContextOptions<TodoDbContext> options) : DbC
     public DbSet<TodoItem> Todos => Set<TodoItem>();
 
     public DbSet<LoginThrottleEntry> LoginThrottle => Set<LoginThrottleEntry>();
+
+    public DbSet<Session> Sessions => Set<Session>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Todo.Domain.Persistence;
+using Todo.Domain.Sessions;
 
 namespace Todo.Domain.Users;
 
@@ -12,6 +13,23 @@ public sealed class UserRepository(TodoDbContext db) : Repository<User>(db)
         var normalized = EmailAddress.Normalize(email);
         return Entities.SingleOrDefaultAsync(user => user.NormalizedEmail == normalized, cancellationToken);
     }
+
+    /// <summary>A new password hash ends every session of the user, in the same transaction.</summary>
+    public async Task ChangePasswordAsync(int id, string passwordHash, CancellationToken cancellationToken)
+    {
+        await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
+        await Entities.Where(user => user.Id == id)
+            .ExecuteUpdateAsync(user => user.SetProperty(u => u.PasswordHash, passwordHash), cancellationToken);
+        await Db.Set<Session>().Where(session => session.UserId == id).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes the user; their todos, sessions and refresh tokens go in the same statement (cascading foreign keys),
+    /// so nothing of the account is left and the email is free again.
+    /// </summary>
+    public Task DeleteAsync(int id, CancellationToken cancellationToken) =>
+        Entities.Where(user => user.Id == id).ExecuteDeleteAsync(cancellationToken);
 
     /// <exception cref="DuplicateEmailException">
     /// The address is already registered. The unique index on the normalised address decides, so races are safe;

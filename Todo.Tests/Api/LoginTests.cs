@@ -10,7 +10,7 @@ namespace Todo.Tests.Api;
 public abstract class LoginTests(TodoApplication app)
 {
     [DatabaseFact]
-    public async Task Login_returns_200_with_a_bearer_token_that_expires_in_3600_seconds()
+    public async Task Login_returns_200_with_a_bearer_token_for_900_seconds_and_a_refresh_token_for_30_days()
     {
         var email = TodoApplication.NewEmail();
         await app.SignUpAsync(email);
@@ -18,15 +18,16 @@ public abstract class LoginTests(TodoApplication app)
         using var response = await app.PostLoginAsync(email, TodoApplication.DefaultPassword);
 
         var body = await Json.ReadAsync(response, HttpStatusCode.OK);
-        Assert.Equal(["accessToken", "expiresIn", "tokenType"], Json.PropertyNames(body));
+        Assert.Equal(["accessToken", "expiresIn", "refreshExpiresIn", "refreshToken", "tokenType"], Json.PropertyNames(body));
         Assert.Equal("Bearer", body.GetProperty("tokenType").GetString());
-        Assert.Equal(3600, body.GetProperty("expiresIn").GetInt32());
+        Assert.Equal(900, body.GetProperty("expiresIn").GetInt32());
+        Assert.InRange(body.GetProperty("refreshExpiresIn").GetInt32(), (30 * 86400) - 5, 30 * 86400);
         Assert.False(string.IsNullOrEmpty(body.GetProperty("accessToken").GetString()));
         Assert.True(response.Headers.CacheControl?.NoStore, "a response carrying a token must say Cache-Control: no-store");
     }
 
     [DatabaseFact]
-    public async Task Login_token_is_an_hs256_jwt_with_sub_email_iss_aud_iat_exp_and_jti()
+    public async Task Login_token_is_an_hs256_jwt_with_sub_email_sid_iss_aud_iat_exp_and_jti()
     {
         var email = TodoApplication.NewEmail();
         var id = await app.SignUpAsync(email);
@@ -42,7 +43,8 @@ public abstract class LoginTests(TodoApplication app)
         var issuedAt = long.Parse(token.GetClaim(JwtRegisteredClaimNames.Iat).Value, CultureInfo.InvariantCulture);
         var expires = long.Parse(token.GetClaim(JwtRegisteredClaimNames.Exp).Value, CultureInfo.InvariantCulture);
         Assert.InRange(issuedAt, before - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
-        Assert.Equal(3600, expires - issuedAt);
+        Assert.Equal(900, expires - issuedAt);
+        Assert.True(Guid.TryParseExact(token.GetClaim(JwtRegisteredClaimNames.Sid).Value, "D", out _));
         Assert.False(string.IsNullOrWhiteSpace(token.Id));
     }
 

@@ -11,6 +11,7 @@ public static class TestTokens
 
     public static string Create(
         string? subject,
+        string? sessionId = null,
         string key = TodoApplication.SigningKey,
         string algorithm = SecurityAlgorithms.HmacSha256,
         string issuer = TodoApplication.Issuer,
@@ -32,6 +33,11 @@ public static class TestTokens
         if (subject is not null)
         {
             claims[JwtRegisteredClaimNames.Sub] = subject;
+        }
+
+        if (sessionId is not null)
+        {
+            claims[JwtRegisteredClaimNames.Sid] = sessionId;
         }
 
         var descriptor = new SecurityTokenDescriptor

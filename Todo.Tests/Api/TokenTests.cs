@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
 
-/// <summary>Every protected route refuses what is not a valid, unexpired token of ours for an existing user.</summary>
+/// <summary>Every protected route refuses what is not a valid, unexpired token of ours for a live session.</summary>
 public abstract class TokenTests(TodoApplication app)
 {
     public static TheoryData<string, string> ProtectedRoutes => new()
@@ -40,9 +41,9 @@ public abstract class TokenTests(TodoApplication app)
     public async Task A_token_minted_with_the_right_key_issuer_and_audience_is_accepted()
     {
         // The control for every rejection below: the minting itself is sound.
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
 
-        using var response = await SendMeAsync(TestTokens.Create(Subject(id)));
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session));
 
         await Json.ReadAsync(response, HttpStatusCode.OK);
     }
@@ -50,10 +51,10 @@ public abstract class TokenTests(TodoApplication app)
     [DatabaseFact]
     public async Task An_expired_token_is_401()
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
         var issued = DateTime.UtcNow.AddHours(-2);
 
-        using var response = await SendMeAsync(TestTokens.Create(Subject(id), issuedAt: issued, expires: issued.AddHours(1)));
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, issuedAt: issued, expires: issued.AddHours(1)));
 
         await Problems.AssertUnauthorizedAsync(response);
     }
@@ -61,9 +62,9 @@ public abstract class TokenTests(TodoApplication app)
     [DatabaseFact]
     public async Task A_token_without_an_expiry_is_401()
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
 
-        using var response = await SendMeAsync(TestTokens.Create(Subject(id), withExpiry: false));
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, withExpiry: false));
 
         await Problems.AssertUnauthorizedAsync(response);
     }
@@ -96,9 +97,9 @@ public abstract class TokenTests(TodoApplication app)
     [DatabaseFact]
     public async Task A_token_signed_with_another_key_is_401()
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
 
-        using var response = await SendMeAsync(TestTokens.Create(Subject(id), key: "an-attackers-own-key-of-at-least-32-bytes!"));
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, key: "an-attackers-own-key-of-at-least-32-bytes!"));
 
         await Problems.AssertUnauthorizedAsync(response);
     }
@@ -106,8 +107,8 @@ public abstract class TokenTests(TodoApplication app)
     [DatabaseFact]
     public async Task A_token_with_alg_none_is_401()
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
-        var unsigned = TestTokens.Create(Subject(id), withSignature: false);
+        var (id, session) = await SignInAsync();
+        var unsigned = TestTokens.Create(Subject(id), sessionId: session, withSignature: false);
         Assert.Contains("\"alg\":\"none\"", Base64UrlEncoder.Decode(unsigned.Split('.')[0]), StringComparison.Ordinal);
 
         using var response = await SendMeAsync(unsigned);
@@ -119,10 +120,10 @@ public abstract class TokenTests(TodoApplication app)
     public async Task A_token_signed_with_the_right_key_but_another_algorithm_is_401()
     {
         // Only HS256 is configured; a token must not choose its own algorithm.
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
         var key = TodoApplication.SigningKey + TodoApplication.SigningKey; // HS512 wants 64 bytes
 
-        using var response = await SendMeAsync(TestTokens.Create(Subject(id), key: key, algorithm: SecurityAlgorithms.HmacSha512));
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, key: key, algorithm: SecurityAlgorithms.HmacSha512));
 
         await Problems.AssertUnauthorizedAsync(response);
     }
@@ -130,9 +131,9 @@ public abstract class TokenTests(TodoApplication app)
     [DatabaseFact]
     public async Task A_token_from_another_issuer_is_401()
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
 
-        using var response = await SendMeAsync(TestTokens.Create(Subject(id), issuer: "someone-else"));
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, issuer: "someone-else"));
 
         await Problems.AssertUnauthorizedAsync(response);
     }
@@ -140,9 +141,9 @@ public abstract class TokenTests(TodoApplication app)
     [DatabaseFact]
     public async Task A_token_for_another_audience_is_401()
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
 
-        using var response = await SendMeAsync(TestTokens.Create(Subject(id), audience: "another-api"));
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, audience: "another-api"));
 
         await Problems.AssertUnauthorizedAsync(response);
     }
@@ -150,10 +151,10 @@ public abstract class TokenTests(TodoApplication app)
     [DatabaseFact]
     public async Task A_token_with_a_crit_header_is_401()
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
         var headers = new Dictionary<string, object> { ["crit"] = new[] { "exp" } };
 
-        using var response = await SendMeAsync(TestTokens.Create(Subject(id), headers: headers));
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, headers: headers));
 
         await Problems.AssertUnauthorizedAsync(response);
     }
@@ -161,12 +162,12 @@ public abstract class TokenTests(TodoApplication app)
     [DatabaseFact]
     public async Task A_well_signed_token_living_longer_than_the_configured_lifetime_is_401()
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
         var now = DateTime.UtcNow;
 
-        using var tenYears = await SendMeAsync(TestTokens.Create(Subject(id), issuedAt: now, expires: now.AddYears(10)));
-        using var justOver = await SendMeAsync(TestTokens.Create(Subject(id), issuedAt: now, expires: now.AddHours(1).AddMinutes(1)));
-        using var exactly = await SendMeAsync(TestTokens.Create(Subject(id), issuedAt: now, expires: now.AddHours(1)));
+        using var tenYears = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, issuedAt: now, expires: now.AddYears(10)));
+        using var justOver = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, issuedAt: now, expires: now.AddMinutes(16)));
+        using var exactly = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, issuedAt: now, expires: now.AddMinutes(15)));
 
         await Problems.AssertUnauthorizedAsync(tenYears);
         await Problems.AssertUnauthorizedAsync(justOver);
@@ -176,10 +177,10 @@ public abstract class TokenTests(TodoApplication app)
     [DatabaseFact]
     public async Task A_token_issued_in_the_future_beyond_the_clock_skew_is_401()
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
         var now = DateTime.UtcNow;
 
-        using var response = await SendMeAsync(TestTokens.Create(Subject(id), issuedAt: now.AddMinutes(5), notBefore: now, expires: now.AddMinutes(10)));
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, issuedAt: now.AddMinutes(5), notBefore: now, expires: now.AddMinutes(10)));
 
         await Problems.AssertUnauthorizedAsync(response);
     }
@@ -187,9 +188,9 @@ public abstract class TokenTests(TodoApplication app)
     [DatabaseFact]
     public async Task A_token_without_an_issue_time_is_401()
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
 
-        using var response = await SendMeAsync(TestTokens.Create(Subject(id), withIssuedAt: false));
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session, withIssuedAt: false));
 
         await Problems.AssertUnauthorizedAsync(response);
     }
@@ -201,9 +202,9 @@ public abstract class TokenTests(TodoApplication app)
     [InlineData("{0}.0")]
     public async Task A_token_whose_subject_is_not_the_canonical_id_of_a_real_user_is_401(string format)
     {
-        var id = await app.SignUpAsync(TodoApplication.NewEmail());
+        var (id, session) = await SignInAsync();
 
-        using var response = await SendMeAsync(TestTokens.Create(string.Format(CultureInfo.InvariantCulture, format, id)));
+        using var response = await SendMeAsync(TestTokens.Create(string.Format(CultureInfo.InvariantCulture, format, id), sessionId: session));
 
         await Problems.AssertUnauthorizedAsync(response);
     }
@@ -255,7 +256,48 @@ public abstract class TokenTests(TodoApplication app)
         await Json.ReadAsync(response, HttpStatusCode.OK);
     }
 
+    [DatabaseFact]
+    public async Task A_well_signed_token_without_a_session_is_401()
+    {
+        var (id, _) = await SignInAsync();
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id)));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [DatabaseTheory]
+    [InlineData("6d1d4c1e-1111-4e5b-9c55-0f6b3f0e9a01")]
+    [InlineData("not-a-session")]
+    [InlineData("")]
+    public async Task A_well_signed_token_naming_a_session_that_does_not_exist_is_401(string session)
+    {
+        var (id, _) = await SignInAsync();
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(id), sessionId: session));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
+    [DatabaseFact]
+    public async Task A_well_signed_token_naming_another_users_session_is_401()
+    {
+        var (victim, _) = await SignInAsync();
+        var (_, attackersSession) = await SignInAsync();
+
+        using var response = await SendMeAsync(TestTokens.Create(Subject(victim), sessionId: attackersSession));
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
     private static string Subject(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A real user with a real session, whose ids a minted token can carry.</summary>
+    private async Task<(int Id, string Session)> SignInAsync()
+    {
+        using var user = await app.CreateUserAsync();
+        return (user.Id, new JsonWebToken(user.AccessToken).GetClaim("sid").Value);
+    }
 
     private async Task<HttpResponseMessage> SendMeAsync(string token)
     {

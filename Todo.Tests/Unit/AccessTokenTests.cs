@@ -13,6 +13,7 @@ public sealed class AccessTokenTests
 {
     private const string Key = "unit-test-signing-key-long-enough-for-hs256-and-for-hs512-too-0123456789";
     private readonly JwtOptions _jwt = new() { SigningKey = Key, Issuer = "issuer", Audience = "audience" };
+    private static readonly Guid SessionId = Guid.NewGuid();
     private readonly JsonWebTokenHandler _handler = new();
 
     [Fact]
@@ -21,7 +22,7 @@ public sealed class AccessTokenTests
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         var token = Issue(time, out var user);
 
-        var result = await _handler.ValidateTokenAsync(token.Value, ValidationParameters());
+        var result = await _handler.ValidateTokenAsync(token, ValidationParameters());
 
         Assert.True(result.IsValid, result.Exception?.Message);
         var jwt = (JsonWebToken)result.SecurityToken;
@@ -32,16 +33,16 @@ public sealed class AccessTokenTests
         Assert.Equal(["audience"], jwt.Audiences);
         Assert.False(string.IsNullOrEmpty(jwt.Id));
         Assert.Equal(time.GetUtcNow().ToUnixTimeSeconds(), long.Parse(jwt.GetClaim("iat").Value, System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(3600, (jwt.ValidTo - jwt.IssuedAt).TotalSeconds);
-        Assert.Equal(3600, token.ExpiresInSeconds);
+        Assert.Equal(SessionId.ToString("D"), jwt.GetClaim("sid").Value);
+        Assert.Equal(900, (jwt.ValidTo - jwt.IssuedAt).TotalSeconds);
     }
 
     [Fact]
     public async Task Every_token_has_its_own_id()
     {
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var first = new JsonWebToken(Issue(time, out _).Value);
-        var second = new JsonWebToken(Issue(time, out _).Value);
+        var first = new JsonWebToken(Issue(time, out _));
+        var second = new JsonWebToken(Issue(time, out _));
 
         Assert.NotEqual(first.Id, second.Id);
         await Task.CompletedTask;
@@ -50,10 +51,10 @@ public sealed class AccessTokenTests
     [Fact]
     public async Task A_token_past_its_lifetime_and_the_clock_skew_is_rejected()
     {
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow.AddHours(-1).AddSeconds(-31));
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow.AddMinutes(-15).AddSeconds(-31));
         var token = Issue(time, out _);
 
-        var result = await _handler.ValidateTokenAsync(token.Value, ValidationParameters());
+        var result = await _handler.ValidateTokenAsync(token, ValidationParameters());
 
         Assert.False(result.IsValid);
         Assert.IsType<SecurityTokenExpiredException>(result.Exception);
@@ -64,7 +65,7 @@ public sealed class AccessTokenTests
     {
         var other = new AccessTokenIssuer(Options.Create(new JwtOptions { SigningKey = new string('x', 40), Issuer = "issuer", Audience = "audience" }), TimeProvider.System);
 
-        var result = await _handler.ValidateTokenAsync(other.Issue(Alice()).Value, ValidationParameters());
+        var result = await _handler.ValidateTokenAsync(other.Issue(Alice(), SessionId), ValidationParameters());
 
         Assert.False(result.IsValid);
     }
@@ -118,11 +119,11 @@ public sealed class AccessTokenTests
 
     private static User Alice() => new("alice@example.com", "hash", DateTime.UtcNow);
 
-    private AccessToken Issue(TimeProvider time, out User user)
+    private string Issue(TimeProvider time, out User user)
     {
         user = Alice();
         typeof(User).GetProperty(nameof(User.Id))!.SetValue(user, 42);
-        return new AccessTokenIssuer(Options.Create(_jwt), time).Issue(user);
+        return new AccessTokenIssuer(Options.Create(_jwt), time).Issue(user, SessionId);
     }
 
     private TokenValidationParameters ValidationParameters()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Todo.Api.Auth;
+using Todo.Domain.Users;
 using Todo.Tests.Support;
 
 namespace Todo.Tests.Unit;
@@ -7,7 +8,7 @@ namespace Todo.Tests.Unit;
 public sealed class InMemoryLoginThrottleTests
 {
     private static readonly LoginResult Failure = new LoginResult.InvalidCredentials();
-    private static readonly LoginResult Success = new LoginResult.Succeeded(new AccessToken("token", 900));
+    private static readonly LoginResult Success = new LoginResult.Succeeded(new User("alice@example.com", "hash", DateTime.UtcNow));
 
     private readonly ManualTimeProvider _time = new();
     private readonly InMemoryLoginThrottle _throttle;

@@ -1,3 +1,0 @@
-namespace Todo.Api.Auth;
-
-public sealed record AccessToken(string Value, int ExpiresInSeconds);

@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Todo.Domain.Persistence;
+
+namespace Todo.Domain.Sessions;
+
+/// <summary>Sessions and their refresh tokens. Ending a session deletes it; its tokens go with it (cascade).</summary>
+public sealed class SessionRepository(TodoDbContext db) : Repository<Session>(db)
+{
+    private DbSet<RefreshToken> Tokens => Db.Set<RefreshToken>();
+
+    /// <summary>The per-request check behind every bearer token: one primary-key look-up.</summary>
+    public Task<bool> IsActiveAsync(Guid id, int userId, DateTime now, CancellationToken cancellationToken) =>
+        Entities.AnyAsync(session => session.Id == id && session.UserId == userId && session.ExpiresAt > now, cancellationToken);
+
+    public Task<Session?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        Entities.AsNoTracking().SingleOrDefaultAsync(session => session.Id == id, cancellationToken);
+
+    public void AddToken(RefreshToken token) => Tokens.Add(token);
+
+    public Task<RefreshToken?> FindTokenAsync(byte[] hash, CancellationToken cancellationToken) =>
+        Tokens.AsNoTracking().SingleOrDefaultAsync(token => token.Hash == hash, cancellationToken);
+
+    /// <summary>
+    /// Spends <paramref name="spent"/> and stores <paramref name="next"/> in one transaction. The spend is a
+    /// conditional update, so of two rotations of one token exactly one succeeds, on every provider and instance:
+    /// false means someone else spent it first.
+    /// </summary>
+    public async Task<bool> TryRotateAsync(RefreshToken spent, RefreshToken next, DateTime now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spent);
+
+        await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
+        var hash = spent.Hash;
+        var updated = await Tokens
+            .Where(token => token.Hash == hash && token.SpentAt == null)
+            .ExecuteUpdateAsync(token => token.SetProperty(t => t.SpentAt, now), cancellationToken);
+        if (updated == 0)
+        {
+            return false;
+        }
+
+        Tokens.Add(next);
+        await Db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Forgets spent tokens older than <paramref name="generation"/> (reuse of those reads as unknown).</summary>
+    public Task ForgetTokensBeforeAsync(Guid sessionId, int generation, CancellationToken cancellationToken) =>
+        Tokens.Where(token => token.SessionId == sessionId && token.Generation < generation).ExecuteDeleteAsync(cancellationToken);
+
+    public Task EndAsync(Guid id, CancellationToken cancellationToken) =>
+        Entities.Where(session => session.Id == id).ExecuteDeleteAsync(cancellationToken);
+
+    public Task EndAllAsync(int userId, CancellationToken cancellationToken) =>
+        Entities.Where(session => session.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+
+    public Task<int> DeleteExpiredAsync(DateTime now, CancellationToken cancellationToken) =>
+        Entities.Where(session => session.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+}
