@@ -52,6 +52,13 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
         }
 
+        if (exception is InvalidCredentialsException && httpContext.User.Identity?.IsAuthenticated == true)
+        {
+            // A wrong password on a bearer route: every 401 names its scheme (RFC 9110 §15.5.2), and without
+            // error="invalid_token" the client can tell that its token was fine.
+            httpContext.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
         httpContext.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {

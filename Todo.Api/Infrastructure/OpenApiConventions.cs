@@ -27,7 +27,7 @@ public static class OpenApiConventions
     /// <summary>The tags operations are grouped by; the generator names them after controllers but does not describe them.</summary>
     private static readonly (string Name, string Description)[] Tags =
     [
-        ("Auth", "Accounts and bearer access tokens."),
+        ("Auth", "Accounts, sessions and their tokens: a short-lived bearer access token and a rotating refresh token."),
         ("Todos", "The signed-in user's todos. Every route needs a bearer access token."),
         ("Operations", "Health of the service, for load balancers and monitors."),
     ];
@@ -60,7 +60,7 @@ public static class OpenApiConventions
         ["400"] = "A query parameter is not one of the documented values, is out of bounds, or is given more than once.",
         ["404"] = "No such todo for this user (another user's todo is not found either), or the id is not a positive integer.",
         ["409"] = "An account with this email already exists.",
-        ["429"] = "Too many failed logins for this email or client; every login waits until Retry-After, the right password too.",
+        ["429"] = "Too many failed logins for this email or client; every password check waits until Retry-After, the right password too.",
         ["503"] = "Password hashing is at capacity; try again after Retry-After.",
     };
 

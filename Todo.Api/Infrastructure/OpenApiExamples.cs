@@ -14,14 +14,18 @@ public static class OpenApiExamples
 {
     private const string Todo = """{ "id": 42, "title": "Buy milk", "completed": false, "createdAt": "2026-01-15T09:30:00Z", "updatedAt": "2026-01-15T09:30:00Z" }""";
     private const string User = """{ "id": 7, "email": "ada@example.com" }""";
+    private const string Tokens = """{ "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJl", "tokenType": "Bearer", "expiresIn": 900, "refreshToken": "q3Lk8yTb1Vn0aXc2WmZr9PsEoGdHfJiKuQvBwNtYxA4", "refreshExpiresIn": 2592000 }""";
 
     /// <summary>operationId → (request body, success body); null where the operation has none.</summary>
     private static readonly Dictionary<string, (string? Request, string? Response)> ByOperation = new(StringComparer.Ordinal)
     {
         ["signup"] = ("""{ "email": "ada@example.com", "password": "correct horse battery staple" }""", User),
-        ["login"] = (
-            """{ "email": "ada@example.com", "password": "correct horse battery staple" }""",
-            """{ "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI3In0.c2lnbmF0dXJl", "tokenType": "Bearer", "expiresIn": 3600 }"""),
+        ["login"] = ("""{ "email": "ada@example.com", "password": "correct horse battery staple" }""", Tokens),
+        ["refresh"] = ("""{ "refreshToken": "q3Lk8yTb1Vn0aXc2WmZr9PsEoGdHfJiKuQvBwNtYxA4" }""", Tokens),
+        ["logout"] = (null, null),
+        ["logoutAll"] = (null, null),
+        ["changePassword"] = ("""{ "currentPassword": "correct horse battery staple", "newPassword": "a longer passphrase nobody guesses" }""", null),
+        ["deleteAccount"] = ("""{ "password": "correct horse battery staple" }""", null),
         ["getMe"] = (null, User),
         ["listTodos"] = (null, $$"""{ "items": [{{Todo}}], "page": 1, "pageSize": 20, "totalCount": 1 }"""),
         ["getTodo"] = (null, Todo),
@@ -89,9 +93,9 @@ public static class OpenApiExamples
     private static JsonObject Problem(int status, string? operationId)
     {
         var (title, detail) = Problems.TryGetValue(status, out var known) ? known : (ReasonPhrases.GetReasonPhrase(status), null);
-        if (status == 401 && operationId == "login")
+        if (status == 401 && operationId is "login" or "refresh")
         {
-            (title, detail) = ("Invalid email or password.", null);
+            (title, detail) = (operationId == "login" ? "Invalid email or password." : "Invalid refresh token.", null);
         }
         else if (status == 503 && operationId is OpenApiConventions.HealthOperationId or OpenApiConventions.ReadinessOperationId)
         {
@@ -114,6 +118,9 @@ public static class OpenApiExamples
             problem["errors"] = operationId switch
             {
                 "signup" or "login" => new JsonObject { ["email"] = new JsonArray("Email must be a valid email address.") },
+                "refresh" => new JsonObject { ["refreshToken"] = new JsonArray("Refresh token is required.") },
+                "changePassword" => new JsonObject { ["newPassword"] = new JsonArray("Password must be 8 to 128 characters.") },
+                "deleteAccount" => new JsonObject { ["password"] = new JsonArray("Password is required.") },
                 "listTodos" => new JsonObject { ["pageSize"] = new JsonArray("PageSize must be a whole number from 1 to 100.") },
                 _ => new JsonObject { ["title"] = new JsonArray("Title is required.") },
             };

@@ -114,7 +114,11 @@ public abstract class OperationsTests(TodoApplication app)
         {
             ["/auth/signup"] = ["post"],
             ["/auth/login"] = ["post"],
-            ["/auth/me"] = ["get"],
+            ["/auth/refresh"] = ["post"],
+            ["/auth/logout"] = ["post"],
+            ["/auth/logout-all"] = ["post"],
+            ["/auth/me"] = ["delete", "get"],
+            ["/auth/password"] = ["put"],
             ["/todos"] = ["get", "post"],
             ["/todos/{id}"] = ["delete", "get", "patch", "put"],
         };

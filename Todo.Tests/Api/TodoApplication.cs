@@ -133,12 +133,16 @@ public class TodoApplication : WebApplicationFactory<Program>
     }
 
     /// <summary>Logs in through the API and returns the access token.</summary>
-    public async Task<string> LogInAsync(string email, string password = DefaultPassword)
+    public async Task<string> LogInAsync(string email, string password = DefaultPassword) =>
+        (await StartSessionAsync(email, password)).AccessToken;
+
+    /// <summary>Logs in through the API and returns the new session's access and refresh tokens.</summary>
+    public async Task<(string AccessToken, string RefreshToken)> StartSessionAsync(string email, string password = DefaultPassword)
     {
         using var response = await PostLoginAsync(email, password);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return body.RootElement.GetProperty("accessToken").GetString()!;
+        return (body.RootElement.GetProperty("accessToken").GetString()!, body.RootElement.GetProperty("refreshToken").GetString()!);
     }
 
     /// <summary>A new user, signed up and logged in through the API, with a client carrying its real token.</summary>
@@ -146,8 +150,8 @@ public class TodoApplication : WebApplicationFactory<Program>
     {
         var email = NewEmail();
         var id = await SignUpAsync(email);
-        var token = await LogInAsync(email);
-        return new TestUser(id, email, token, CreateClientWithToken(token));
+        var (access, refresh) = await StartSessionAsync(email);
+        return new TestUser(id, email, access, refresh, CreateClientWithToken(access));
     }
 
     /// <summary>One user per application, for a test class whose tests only need some signed-in user (BCrypt is slow).</summary>

@@ -41,7 +41,7 @@ public abstract partial class OpenApiDocumentTests(TodoApplication app)
         Assert.Equal(ids.Distinct(StringComparer.Ordinal).Count(), ids.Count);
         Assert.Subset(
             ids.ToHashSet(StringComparer.Ordinal),
-            new HashSet<string>(StringComparer.Ordinal) { "signup", "login", "getMe", "listTodos", "getTodo", "createTodo", "replaceTodo", "updateTodo", "deleteTodo", "getHealth", "getLiveness", "getReadiness" });
+            new HashSet<string>(StringComparer.Ordinal) { "signup", "login", "refresh", "logout", "logoutAll", "getMe", "changePassword", "deleteAccount", "listTodos", "getTodo", "createTodo", "replaceTodo", "updateTodo", "deleteTodo", "getHealth", "getLiveness", "getReadiness" });
     }
 
     [DatabaseFact]
