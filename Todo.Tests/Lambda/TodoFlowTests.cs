@@ -4,7 +4,7 @@ using Todo.Tests.Lambda.Support;
 namespace Todo.Tests.Lambda;
 
 /// <summary>
-/// The whole product flow — signup, login, me, and every todo route — as API Gateway proxy events of both payload
+/// The whole product flow — signup, login, me, every todo route, refresh and logout — as API Gateway proxy events of both payload
 /// formats (Todo.Tests/Lambda/Events), through the real entry point, application, SQLite file and JWTs.
 /// </summary>
 public sealed class TodoFlowTests(AppHostFixture fixture) : IClassFixture<AppHostFixture>
@@ -27,6 +27,7 @@ public sealed class TodoFlowTests(AppHostFixture fixture) : IClassFixture<AppHos
         Assert.Equal(200, login.Status());
         Assert.Equal("Bearer", login.Json().GetProperty("tokenType").GetString());
         values["token"] = login.Json().GetProperty("accessToken").GetString()!;
+        values["refreshToken"] = login.Json().GetProperty("refreshToken").GetString()!;
 
         var me = await InvokeAsync("me");
         Assert.Equal(200, me.Status());
@@ -74,6 +75,18 @@ public sealed class TodoFlowTests(AppHostFixture fixture) : IClassFixture<AppHos
         Assert.Equal(404, gone.Status());
         Assert.StartsWith("application/problem+json", Assert.Single(gone.Header("Content-Type")), StringComparison.Ordinal);
         Assert.Equal(404, gone.Json().GetProperty("status").GetInt32());
+
+        // The session: a refresh rotates both tokens; a logout ends the session at once, in this environment's database.
+        var refreshed = await InvokeAsync("refresh");
+        Assert.Equal(200, refreshed.Status());
+        Assert.Contains("no-store", Assert.Single(refreshed.Header("Cache-Control")), StringComparison.Ordinal);
+        Assert.NotEqual(values["refreshToken"], refreshed.Json().GetProperty("refreshToken").GetString());
+        values["token"] = refreshed.Json().GetProperty("accessToken").GetString()!;
+
+        var loggedOut = await InvokeAsync("logout");
+        Assert.Equal(204, loggedOut.Status());
+        Assert.Equal(401, (await InvokeAsync("me")).Status());
+        Assert.Equal(401, (await InvokeAsync("refresh")).Status());
     }
 
     [Fact]
