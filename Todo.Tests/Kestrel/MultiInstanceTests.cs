@@ -10,7 +10,7 @@ namespace Todo.Tests.Kestrel;
 
 /// <summary>
 /// Two real processes of the Release build (the published package, run on Kestrel) in Production on one PostgreSQL
-/// database: one set of accounts, todos and login failures, whichever instance a request reaches.
+/// database: one set of accounts, todos, login failures and sessions, whichever instance a request reaches.
 /// </summary>
 [Collection(nameof(PublishedPackage))]
 public sealed class MultiInstanceTests(PublishedPackageFixture package) : IRunsOnPostgres, IDisposable
@@ -21,7 +21,7 @@ public sealed class MultiInstanceTests(PublishedPackageFixture package) : IRunsO
     public void Dispose() => PostgresServer.DropDatabase(_database);
 
     [DatabaseFact]
-    public async Task Two_instances_on_one_database_share_accounts_todos_concurrent_writes_and_the_login_throttle()
+    public async Task Two_instances_on_one_database_share_accounts_todos_concurrent_writes_the_login_throttle_and_sessions()
     {
         // Both start at once against a database that does not exist yet: one creates and migrates it, the other waits.
         var connectionString = PostgresServer.ConnectionStringFor(_database);
@@ -95,6 +95,30 @@ public sealed class MultiInstanceTests(PublishedPackageFixture package) : IRunsO
             using var locked = await client.PostAsJsonAsync("/auth/login", new { email = target, password = Password });
             Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
             Assert.NotNull(locked.Headers.RetryAfter);
+        }
+
+        // Sessions live in the database: a token refreshed on one instance is spent on the other, whose reuse ends
+        // the session everywhere; a logout on one instance is a 401 on the other from the next request.
+        using (var login = await second.PostAsJsonAsync("/auth/login", new { email, password = Password }))
+        {
+            var refreshToken = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refreshToken").GetString();
+            using var refreshed = await first.PostAsJsonAsync("/auth/refresh", new { refreshToken });
+            Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
+            var rotated = (await refreshed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refreshToken").GetString();
+            using var reuse = await second.PostAsJsonAsync("/auth/refresh", new { refreshToken });
+            Assert.Equal(HttpStatusCode.Unauthorized, reuse.StatusCode);
+            using var afterReuse = await first.PostAsJsonAsync("/auth/refresh", new { refreshToken = rotated });
+            Assert.Equal(HttpStatusCode.Unauthorized, afterReuse.StatusCode);
+        }
+
+        using (var logout = await second.PostAsync(new Uri("/auth/logout", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        using (var refused = await first.GetAsync(new Uri("/todos", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class LambdaOnPostgresTests : IRunsOnPostgres, IDisposable
     public void Dispose() => PostgresServer.DropDatabase(_database);
 
     [DatabaseFact]
-    public async Task Two_environments_share_accounts_and_todos_in_the_database_not_in_a_SQLite_copy()
+    public async Task Two_environments_share_accounts_todos_and_sessions_in_the_database_not_in_a_SQLite_copy()
     {
         string[] postgres =
         [
@@ -47,5 +47,9 @@ public sealed class LambdaOnPostgresTests : IRunsOnPostgres, IDisposable
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand("""SELECT COUNT(*) FROM "Todos" """, connection);
         Assert.Equal(1L, await count.ExecuteScalarAsync());
+
+        // So are the sessions: a logout in one environment ends the token in the other at once.
+        Assert.Equal(204, (await InvokeAsync(first, "logout")).Status());
+        Assert.Equal(401, (await InvokeAsync(second, "me")).Status());
     }
 }
