@@ -29,7 +29,7 @@ public abstract class OperationsTests(TodoApplication app)
             Assert.Equal(HttpStatusCode.OK, healthy.StatusCode);
         }
 
-        await broken.ExecuteSqlAsync("""DROP TABLE "Todos"; DROP TABLE "Users";""");
+        await broken.ExecuteSqlAsync("""DROP TABLE "RefreshTokens"; DROP TABLE "Sessions"; DROP TABLE "Todos"; DROP TABLE "Users";""");
 
         using var response = await client.GetAsync("/health");
 
@@ -63,7 +63,7 @@ public abstract class OperationsTests(TodoApplication app)
             Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         }
 
-        await broken.ExecuteSqlAsync("""DROP TABLE "Todos"; DROP TABLE "Users";""");
+        await broken.ExecuteSqlAsync("""DROP TABLE "RefreshTokens"; DROP TABLE "Sessions"; DROP TABLE "Todos"; DROP TABLE "Users";""");
 
         using (var live = await client.GetAsync("/health/live"))
         {

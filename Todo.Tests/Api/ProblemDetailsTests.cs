@@ -10,7 +10,7 @@ public abstract class ProblemDetailsTests(TodoApplication app)
     [InlineData("GET", "/nope")]
     [InlineData("GET", "/todos/1/extra")]
     [InlineData("POST", "/auth")]
-    [InlineData("GET", "/auth/logout")]
+    [InlineData("GET", "/auth/sessions")]
     [InlineData("GET", "/openapi/v2.json")]
     public async Task An_unknown_route_is_404_problem(string method, string path)
     {
@@ -29,8 +29,11 @@ public abstract class ProblemDetailsTests(TodoApplication app)
     [InlineData("PUT", "/auth/login", "POST")]
     [InlineData("GET", "/auth/login", "POST")]
     [InlineData("GET", "/auth/signup", "POST")]
-    [InlineData("POST", "/auth/me", "GET,HEAD")]
-    [InlineData("DELETE", "/auth/me", "GET,HEAD")]
+    [InlineData("POST", "/auth/me", "DELETE,GET,HEAD")]
+    [InlineData("PUT", "/auth/me", "DELETE,GET,HEAD")]
+    [InlineData("GET", "/auth/refresh", "POST")]
+    [InlineData("GET", "/auth/logout", "POST")]
+    [InlineData("DELETE", "/auth/password", "PUT")]
     [InlineData("POST", "/health", "GET,HEAD")]
     public async Task A_method_the_route_does_not_support_is_405_problem_with_Allow(string method, string path, string allowed)
     {
