@@ -236,6 +236,9 @@ public static class OpenApiConventions
 
         // Login only checks that a password is there (and not absurdly long); whether it is right is for the account.
         Constrain(schemas, nameof(LoginRequest), required: true, ("email", Email()), ("password", Text(1, 4 * CredentialRules.MaxPasswordLength)));
+        Constrain(schemas, nameof(RefreshRequest), required: true, ("refreshToken", Text(1, RefreshRequestValidator.MaxRefreshTokenLength)));
+        Constrain(schemas, nameof(ChangePasswordRequest), required: true, ("currentPassword", Text(1, 4 * CredentialRules.MaxPasswordLength)), ("newPassword", Text(CredentialRules.MinPasswordLength, CredentialRules.MaxPasswordLength)));
+        Constrain(schemas, nameof(DeleteAccountRequest), required: true, ("password", Text(1, 4 * CredentialRules.MaxPasswordLength)));
         Constrain(schemas, "CreateTodoRequest", required: true, ("title", Title()));
         Constrain(schemas, "ReplaceTodoRequest", required: true, ("title", Title()), ("completed", new OpenApiSchema { Type = JsonSchemaType.Boolean }));
         Constrain(schemas, "UpdateTodoRequest", required: false, ("title", Title()), ("completed", new OpenApiSchema { Type = JsonSchemaType.Boolean }));

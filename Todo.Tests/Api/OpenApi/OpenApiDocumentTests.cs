@@ -150,9 +150,16 @@ public abstract partial class OpenApiDocumentTests(TodoApplication app)
         Assert.Equal(["title"], Required(schemas, "CreateTodoRequest"));
         Assert.Equal(["completed", "title"], Required(schemas, "ReplaceTodoRequest"));
         Assert.Empty(Required(schemas, "UpdateTodoRequest"));
+        AssertString(schemas, "RefreshRequest", "refreshToken", 1, 512);
+        AssertString(schemas, "ChangePasswordRequest", "newPassword", 8, 128);
+        AssertString(schemas, "ChangePasswordRequest", "currentPassword", 1, 512);
+        AssertString(schemas, "DeleteAccountRequest", "password", 1, 512);
+        Assert.Equal(["refreshToken"], Required(schemas, "RefreshRequest"));
+        Assert.Equal(["currentPassword", "newPassword"], Required(schemas, "ChangePasswordRequest"));
+        Assert.Equal(["password"], Required(schemas, "DeleteAccountRequest"));
 
         // No request field accepts null: every validator refuses it.
-        foreach (var name in new[] { "SignupRequest", "LoginRequest", "CreateTodoRequest", "ReplaceTodoRequest", "UpdateTodoRequest" })
+        foreach (var name in new[] { "SignupRequest", "LoginRequest", "RefreshRequest", "ChangePasswordRequest", "DeleteAccountRequest", "CreateTodoRequest", "ReplaceTodoRequest", "UpdateTodoRequest" })
         {
             foreach (var (property, schema) in schemas[name]!["properties"]!.AsObject())
             {
