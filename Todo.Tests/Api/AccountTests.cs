@@ -19,8 +19,8 @@ public abstract class AccountTests(TodoApplication app)
         using var response = await ChangePasswordAsync(user.Client, TodoApplication.DefaultPassword, NewPassword);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        await AssertSignedOutAsync(user.AccessToken);
-        await AssertSignedOutAsync(otherDevice);
+        await app.AssertSignedOutAsync(user.AccessToken);
+        await app.AssertSignedOutAsync(otherDevice);
         using var client = app.CreateClient();
         await Problems.AssertProblemAsync(await client.PostAsJsonAsync("/auth/refresh", new { refreshToken = otherRefresh }), HttpStatusCode.Unauthorized);
         await Problems.AssertProblemAsync(await app.PostLoginAsync(user.Email, TodoApplication.DefaultPassword), HttpStatusCode.Unauthorized);
@@ -100,8 +100,8 @@ public abstract class AccountTests(TodoApplication app)
         using var response = await DeleteAccountAsync(user.Client, TodoApplication.DefaultPassword);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        await AssertSignedOutAsync(user.AccessToken);
-        await AssertSignedOutAsync(otherDevice);
+        await app.AssertSignedOutAsync(user.AccessToken);
+        await app.AssertSignedOutAsync(otherDevice);
         Assert.Equal(0, await app.QueryAsync(db => db.Users.CountAsync(u => u.Id == user.Id)));
         Assert.Equal(0, await app.QueryAsync(db => db.Todos.CountAsync(todo => todo.OwnerId == user.Id)));
         Assert.Equal(0, await app.QueryAsync(db => db.Sessions.CountAsync(session => session.UserId == user.Id)));
@@ -156,13 +156,6 @@ public abstract class AccountTests(TodoApplication app)
 
     private static Task<HttpResponseMessage> DeleteAccountAsync(HttpClient client, string password) =>
         client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/auth/me") { Content = JsonContent.Create(new { password }) });
-
-    private async Task AssertSignedOutAsync(string accessToken)
-    {
-        using var client = app.CreateClientWithToken(accessToken);
-        using var response = await client.GetAsync("/auth/me");
-        await Problems.AssertUnauthorizedAsync(response);
-    }
 }
 
 public sealed class AccountTestsOnSqlite(SqliteApplication app) : AccountTests(app), IClassFixture<SqliteApplication>;

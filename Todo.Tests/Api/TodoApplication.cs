@@ -154,6 +154,17 @@ public class TodoApplication : WebApplicationFactory<Program>
         return new TestUser(id, email, access, refresh, CreateClientWithToken(access));
     }
 
+    /// <summary>Asserts that an access token is refused (its session ended), on a todo route and on /auth/me.</summary>
+    public async Task AssertSignedOutAsync(string accessToken)
+    {
+        using var client = CreateClientWithToken(accessToken);
+        foreach (var path in new[] { "/todos", "/auth/me" })
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+            await Problems.AssertUnauthorizedAsync(response);
+        }
+    }
+
     /// <summary>One user per application, for a test class whose tests only need some signed-in user (BCrypt is slow).</summary>
     public Task<TestUser> GetSharedUserAsync() => _sharedUser.Value;
 
