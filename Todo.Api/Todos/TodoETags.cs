@@ -30,9 +30,13 @@ public static class TodoETags
     {
         ArgumentNullException.ThrowIfNull(request);
 
-        var current = EntityTagHeaderValue.Parse(For(todo));
-        return Parse(request.Headers.IfNoneMatch) is { } tags
-            && tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
+        if (Parse(request.Headers.IfNoneMatch) is not { } tags)
+        {
+            return false;
+        }
+
+        var current = new EntityTagHeaderValue(For(todo));
+        return tags.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(current, useStrongComparison: false));
     }
 
     /// <summary>
