@@ -7,8 +7,9 @@
 # database and temp files in a directory of its own (never Todo.Api/App_Data), waits for /health, then:
 #   1. Todo.Api/Todo.Api.jetbrains.http: every request asserts its status (client.test); --bail stops at the first
 #      failure, and httpyac's exit code fails the run.
-#   2. Todo.Api/Todo.Api.http (REST Client / Visual Studio syntax): httpyac does not read `{{name.response.body.$.x}}`,
-#      so a copy with those references rewritten to httpyac's `{{name.x}}` is run, and every response must be 2xx/3xx.
+#   2. Todo.Api/Todo.Api.http (REST Client / Visual Studio syntax): httpyac does not read `{{name.response.body.$.x}}`
+#      or `{{name.response.headers.X}}`, so a copy with those references rewritten to httpyac's `{{name.x}}` and
+#      `{{nameResponse.headers["x"]}}` (lower-case header names) is run, and every response must be 2xx/3xx.
 # Both files run on copies whose `@baseUrl` line points at the started API (httpyac's --var cannot override a
 # variable the file defines). The API is stopped and the directory deleted however the run ends.
 set -euo pipefail
@@ -88,7 +89,8 @@ if [[ $status -ne 0 ]]; then
 fi
 
 echo "http-smoke: Todo.Api/Todo.Api.http (request variables rewritten for httpyac)"
-copy_for_api Todo.Api/Todo.Api.http "$tmp/Todo.Api.http" -e 's/{{\([A-Za-z0-9_]*\)\.response\.body\.\$\./{{\1./g'
+copy_for_api Todo.Api/Todo.Api.http "$tmp/Todo.Api.http" -e 's/{{\([A-Za-z0-9_]*\)\.response\.body\.\$\./{{\1./g' \
+    -e 's/{{\([A-Za-z0-9_]*\)\.response\.headers\.\([A-Za-z-]*\)}}/{{\1Response.headers["\L\2\E"]}}/g'
 rest_status=0
 (cd "$tmp" && "${httpyac[@]}" send Todo.Api.http --all --bail --json >rest.json) || rest_status=$?
 [[ -s "$tmp/rest.json" ]] && node - "$tmp/rest.json" <<'EOF' || rest_status=1

@@ -83,6 +83,7 @@ public static class OpenApiConventions
                 }
             }
 
+            OpenApiConditionalRequests.Describe(operation);
             OpenApiExamples.AddTo(operation);
         }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi;
+using Todo.Api.Todos;
 
 namespace Todo.Api.Infrastructure;
 
@@ -45,6 +46,7 @@ public static class OpenApiExamples
         [401] = ("Unauthorized.", "The bearer access token is missing, expired or invalid."),
         [404] = ("Not Found", null),
         [409] = ("Email already registered.", "An account with this email already exists."),
+        [412] = (TodoProblems.PreconditionFailedTitle, TodoProblems.PreconditionFailedDetail),
         [413] = ("Request body too large.", $"The request body may be at most {RequestLimits.MaxRequestBodyBytes} bytes."),
         [415] = ("Unsupported Media Type", null),
         [429] = ("Too many failed logins.", "Too many failed logins for this account or client. Try again after the time in Retry-After."),
@@ -96,6 +98,10 @@ public static class OpenApiExamples
         if (status == 401 && operationId is "login" or "refresh")
         {
             (title, detail) = (operationId == "login" ? "Invalid email or password." : "Invalid refresh token.", null);
+        }
+        else if (status == 409 && operationId is "replaceTodo" or "updateTodo" or "deleteTodo")
+        {
+            (title, detail) = (TodoProblems.ContendedTitle, TodoProblems.ContendedDetail);
         }
         else if (status == 503 && operationId is OpenApiConventions.HealthOperationId or OpenApiConventions.ReadinessOperationId)
         {

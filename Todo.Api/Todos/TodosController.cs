@@ -29,12 +29,21 @@ public sealed class TodosController(TodoService todos, TodoApiMetrics metrics) :
 
     [HttpGet(IdRoute, Name = GetRouteName)]
     [EndpointSummary("Get a todo")]
-    [EndpointDescription("One of the signed-in user's todos. Another user's todo, or an id that is not a positive integer, is 404.")]
+    [EndpointDescription("One of the signed-in user's todos, with its ETag; 304 without a body when If-None-Match names that ETag. Another user's todo, or an id that is not a positive integer, is 404.")]
     [HttpHead(IdRoute)]
     [ProducesResponseType<TodoResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType(StatusCodes.Status304NotModified)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<ActionResult<TodoResponse>> Get(int id, CancellationToken cancellationToken) =>
-        await todos.FindAsync(User.GetUserId(), id, cancellationToken) is { } todo ? TodoResponse.From(todo) : NotFound();
+    public async Task<ActionResult<TodoResponse>> Get(int id, CancellationToken cancellationToken)
+    {
+        if (await todos.FindAsync(User.GetUserId(), id, cancellationToken) is not { } todo)
+        {
+            return NotFound();
+        }
+
+        Response.Headers.ETag = TodoETags.For(todo);
+        return TodoETags.NoneMatchNames(Request, todo) ? StatusCode(StatusCodes.Status304NotModified) : TodoResponse.From(todo);
+    }
 
     [HttpPost(Name = "createTodo")]
     [EndpointSummary("Create a todo")]
@@ -46,47 +55,74 @@ public sealed class TodosController(TodoService todos, TodoApiMetrics metrics) :
     {
         var todo = await todos.CreateAsync(User.GetUserId(), request.Title!, request.Completed, cancellationToken);
         metrics.TodoCreated();
+        Response.Headers.ETag = TodoETags.For(todo);
         // A path, not an absolute URL: behind API Gateway the host the app sees is not the one the client used.
         return Created(Url.RouteUrl(GetRouteName, new { id = todo.Id }), TodoResponse.From(todo));
     }
 
     [HttpPut(IdRoute, Name = "replaceTodo")]
     [EndpointSummary("Replace a todo")]
-    [EndpointDescription("Replaces the title and the completed flag of a todo; both are required.")]
+    [EndpointDescription("Replaces the title and the completed flag of a todo; both are required. With If-Match, only while the todo's ETag is one it names.")]
     [Consumes("application/json")]
     [ProducesResponseType<TodoResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
     public async Task<ActionResult<TodoResponse>> Replace(int id, ReplaceTodoRequest request, CancellationToken cancellationToken) =>
-        await todos.UpdateAsync(User.GetUserId(), id, request.Title!, request.Completed!.Value, cancellationToken) is { } todo
-            ? TodoResponse.From(todo)
-            : NotFound();
+        Answer(await todos.UpdateAsync(User.GetUserId(), id, request.Title!, request.Completed!.Value, TodoETags.AcceptedBy(Request), cancellationToken));
 
     [HttpPatch(IdRoute, Name = "updateTodo")]
     [EndpointSummary("Change a todo")]
-    [EndpointDescription("Changes the fields present in the body; absent fields are left as they are, an explicit null is 400.")]
+    [EndpointDescription("Changes the fields present in the body; absent fields are left as they are, an explicit null is 400. With If-Match, only while the todo's ETag is one it names.")]
     [Consumes("application/json")]
     [ProducesResponseType<TodoResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
     public async Task<ActionResult<TodoResponse>> Update(int id, UpdateTodoRequest request, CancellationToken cancellationToken) =>
-        await todos.UpdateAsync(User.GetUserId(), id, request.Title, request.Completed, cancellationToken) is { } todo
-            ? TodoResponse.From(todo)
-            : NotFound();
+        Answer(await todos.UpdateAsync(User.GetUserId(), id, request.Title, request.Completed, TodoETags.AcceptedBy(Request), cancellationToken));
 
     [HttpDelete(IdRoute, Name = "deleteTodo")]
     [EndpointSummary("Delete a todo")]
-    [EndpointDescription("Deletes one of the signed-in user's todos.")]
+    [EndpointDescription("Deletes one of the signed-in user's todos. With If-Match, only while the todo's ETag is one it names.")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status412PreconditionFailed, "application/problem+json")]
     public async Task<IActionResult> Delete(int id, CancellationToken cancellationToken)
     {
-        if (!await todos.DeleteAsync(User.GetUserId(), id, cancellationToken))
+        var deleted = await todos.DeleteAsync(User.GetUserId(), id, TodoETags.AcceptedBy(Request), cancellationToken);
+        if (deleted.Status != TodoChangeStatus.Done)
         {
-            return NotFound();
+            return Refusal(deleted);
         }
 
         metrics.TodoDeleted();
         return NoContent();
+    }
+
+    /// <summary>The answer to a change: the todo with its new ETag, or why nothing was changed.</summary>
+    private ActionResult<TodoResponse> Answer(TodoChange change) =>
+        change.Status == TodoChangeStatus.Done ? WithETag(change.Todo!) : Refusal(change);
+
+    private ActionResult Refusal(TodoChange change) => change.Status switch
+    {
+        TodoChangeStatus.NotFound => NotFound(),
+        TodoChangeStatus.VersionNotAccepted => Problem(
+            statusCode: StatusCodes.Status412PreconditionFailed,
+            title: TodoProblems.PreconditionFailedTitle,
+            detail: TodoProblems.PreconditionFailedDetail),
+        _ => Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: TodoProblems.ContendedTitle,
+            detail: TodoProblems.ContendedDetail),
+    };
+
+    private TodoResponse WithETag(TodoItem todo)
+    {
+        Response.Headers.ETag = TodoETags.For(todo);
+        return TodoResponse.From(todo);
     }
 }

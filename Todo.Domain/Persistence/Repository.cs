@@ -22,8 +22,9 @@ public abstract class Repository<TEntity>(TodoDbContext db)
     public virtual Task SaveChangesAsync(CancellationToken cancellationToken) => Db.SaveChangesAsync(cancellationToken);
 
     /// <summary>
-    /// Saves, unless a row this context changes or removes was deleted by someone else since it was read:
-    /// then nothing is saved and the answer is false (for the caller, the entity is simply gone).
+    /// Saves, unless a row this context changes or removes was changed (its concurrency token moved on) or deleted
+    /// by someone else since it was read: then nothing is saved, the context forgets every entity it tracked, and the
+    /// answer is false. Which of the two happened is for the caller to find out, by reading again.
     /// </summary>
     public async Task<bool> TrySaveChangesAsync(CancellationToken cancellationToken)
     {

@@ -12,6 +12,9 @@ internal sealed class TodoItemConfiguration : IEntityTypeConfiguration<TodoItem>
         builder.ToTable("Todos");
         builder.HasKey(todo => todo.Id);
         builder.Property(todo => todo.Title).HasMaxLength(TodoItem.MaxTitleLength).IsRequired();
+        // Every UPDATE and DELETE of a todo says "... AND Version = <the version read>", so a write based on a stale
+        // read changes nothing and fails instead of overwriting someone else's change.
+        builder.Property(todo => todo.Version).IsConcurrencyToken();
         builder.HasOne<User>().WithMany().HasForeignKey(todo => todo.OwnerId).OnDelete(DeleteBehavior.Cascade);
 
         // Serves every list query: one owner's todos, optionally filtered, in id order.

@@ -1,6 +1,11 @@
+using System.Security.Cryptography;
+
 namespace Todo.Domain.Todos;
 
-/// <summary>A todo owned by exactly one user. Changes go through methods so <see cref="UpdatedAt"/> stays true.</summary>
+/// <summary>
+/// A todo owned by exactly one user. Changes go through methods so <see cref="UpdatedAt"/> and
+/// <see cref="Version"/> stay true.
+/// </summary>
 public sealed class TodoItem
 {
     public const int MaxTitleLength = 200;
@@ -17,6 +22,7 @@ public sealed class TodoItem
         Completed = completed;
         CreatedAt = now;
         UpdatedAt = now;
+        Version = NewVersion();
     }
 
     public int Id { get; private set; }
@@ -30,6 +36,13 @@ public sealed class TodoItem
     public DateTime CreatedAt { get; private set; }
 
     public DateTime UpdatedAt { get; private set; }
+
+    /// <summary>
+    /// A new random 64-bit value on every change, and the concurrency token of every write. Random rather than a
+    /// counter: SQLite hands the id of a deleted last row to the next todo, and a counter would give that new todo the
+    /// versions (so the ETags) of the deleted one; two random values meet once in 2^64.
+    /// </summary>
+    public long Version { get; private set; }
 
     /// <summary>Applies the given changes; a null argument leaves that field as it is.</summary>
     public void Update(string? title, bool? completed, DateTime now)
@@ -45,6 +58,7 @@ public sealed class TodoItem
         }
 
         UpdatedAt = now;
+        Version = NewVersion();
     }
 
     public static string NormalizeTitle(string title)
@@ -52,4 +66,6 @@ public sealed class TodoItem
         ArgumentNullException.ThrowIfNull(title);
         return title.Trim();
     }
+
+    private static long NewVersion() => BitConverter.ToInt64(RandomNumberGenerator.GetBytes(sizeof(long)));
 }

@@ -133,6 +133,42 @@ public sealed class RepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Changing_or_deleting_a_todo_that_another_request_changed_saves_nothing()
+    {
+        var (alice, _) = await CreateUsersAsync();
+        int id;
+        await using (var db = _database.CreateContext())
+        {
+            var todos = new TodoRepository(db);
+            var todo = new TodoItem(alice, "t", completed: false, Now);
+            todos.Add(todo);
+            await todos.SaveChangesAsync(CancellationToken.None);
+            id = todo.Id;
+        }
+
+        await using var first = _database.CreateContext();
+        await using var second = _database.CreateContext();
+        var firstTodos = new TodoRepository(first);
+        var secondTodos = new TodoRepository(second);
+        var seenByFirst = (await firstTodos.FindAsync(alice, id, CancellationToken.None))!;
+        var seenBySecond = (await secondTodos.FindAsync(alice, id, CancellationToken.None))!;
+
+        seenBySecond.Update(title: null, completed: true, Now);
+        Assert.True(await secondTodos.TrySaveChangesAsync(CancellationToken.None));
+
+        // A different field, yet the version read is gone: saving would build on a state that no longer exists.
+        seenByFirst.Update("late", completed: null, Now);
+        Assert.False(await firstTodos.TrySaveChangesAsync(CancellationToken.None));
+        firstTodos.Remove((await firstTodos.FindAsync(alice, id, CancellationToken.None))!);
+        seenBySecond.Update("second again", completed: null, Now);
+        Assert.True(await secondTodos.TrySaveChangesAsync(CancellationToken.None));
+        Assert.False(await firstTodos.TrySaveChangesAsync(CancellationToken.None));
+
+        var stored = (await firstTodos.FindAsync(alice, id, CancellationToken.None))!;
+        Assert.Equal(("second again", true, seenBySecond.Version), (stored.Title, stored.Completed, stored.Version));
+    }
+
+    [Fact]
     public async Task Deleting_a_user_removes_their_todos()
     {
         var (alice, _) = await CreateUsersAsync();

@@ -29,4 +29,17 @@ public sealed class TodoItemTests
         Assert.Equal(Created, todo.CreatedAt);
         Assert.Equal(later, todo.UpdatedAt);
     }
+
+    [Fact]
+    public void Every_change_gives_a_new_version_and_no_two_todos_start_with_the_same_one()
+    {
+        var todo = new TodoItem(1, "title", completed: false, Created);
+        var versions = new HashSet<long> { todo.Version, new TodoItem(1, "title", completed: false, Created).Version };
+
+        for (var change = 0; change < 100; change++)
+        {
+            todo.Update(title: null, completed: null, Created);
+            Assert.True(versions.Add(todo.Version), $"change {change} reused a version");
+        }
+    }
 }

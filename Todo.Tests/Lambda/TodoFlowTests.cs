@@ -51,6 +51,17 @@ public sealed class TodoFlowTests(AppHostFixture fixture) : IClassFixture<AppHos
         var fetched = await InvokeAsync("get-todo");
         Assert.Equal(200, fetched.Status());
         Assert.False(fetched.Json().GetProperty("completed").GetBoolean());
+        var etag = Assert.Single(fetched.Header("ETag"));
+        Assert.Equal([etag], created.Header("ETag"));
+
+        // If-None-Match reaches the application and the 304 comes back with the ETag and an empty body.
+        values["etag"] = etag.Replace("\"", "\\\"", StringComparison.Ordinal);
+        var notModified = await InvokeAsync("get-todo-if-none-match");
+        Assert.Equal(304, notModified.Status());
+        Assert.Equal([etag], notModified.Header("ETag"));
+        Assert.Equal(string.Empty, notModified.GetProperty("body").GetString());
+        Assert.False(notModified.GetProperty("isBase64Encoded").GetBoolean());
+        Assert.Empty(notModified.Header("Content-Type"));
 
         var replaced = await InvokeAsync("replace-todo");
         Assert.Equal(200, replaced.Status());
@@ -60,6 +71,13 @@ public sealed class TodoFlowTests(AppHostFixture fixture) : IClassFixture<AppHos
         Assert.Equal(200, updated.Status());
         Assert.True(updated.Json().GetProperty("completed").GetBoolean());
         Assert.Equal("Buy oat milk", updated.Json().GetProperty("title").GetString());
+
+        // The todo changed since that ETag: the same conditional GET now sends it in full, with its new ETag.
+        var changed = await InvokeAsync("get-todo-if-none-match");
+        Assert.Equal(200, changed.Status());
+        Assert.Equal(updated.Header("ETag"), changed.Header("ETag"));
+        Assert.NotEqual([etag], changed.Header("ETag"));
+        Assert.True(changed.Json().GetProperty("completed").GetBoolean());
 
         // completed=true&page=1&pageSize=10, from multiValueQueryStringParameters (1.0) or rawQueryString (2.0).
         var list = (await InvokeAsync("list-todos")).Json();

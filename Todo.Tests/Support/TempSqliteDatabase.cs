@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Todo.Domain.Persistence;
 
 namespace Todo.Tests.Support;
@@ -17,8 +18,9 @@ public sealed class TempSqliteDatabase : IDisposable
 
     public string ConnectionString { get; }
 
-    public TodoDbContext CreateContext() => new(new DbContextOptionsBuilder<TodoDbContext>()
+    public TodoDbContext CreateContext(params IInterceptor[] interceptors) => new(new DbContextOptionsBuilder<TodoDbContext>()
         .UseSqlite(ConnectionString, sqlite => sqlite.MigrationsAssembly(Todo.Api.Infrastructure.DatabaseSetup.SqliteMigrationsAssembly))
+        .AddInterceptors(interceptors)
         .Options);
 
     /// <summary>A context over a database that has every migration applied.</summary>

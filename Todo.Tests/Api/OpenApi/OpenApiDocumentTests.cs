@@ -57,7 +57,7 @@ public abstract partial class OpenApiDocumentTests(TodoApplication app)
             {
                 Assert.False(string.IsNullOrWhiteSpace(response!["description"]?.GetValue<string>()), $"{name} {status}: no description");
                 var content = response["content"]?.AsObject();
-                if (status is "204")
+                if (status is "204" or "304")
                 {
                     Assert.Null(content);
                     continue;
@@ -123,14 +123,47 @@ public abstract partial class OpenApiDocumentTests(TodoApplication app)
             {
                 AssertHeader(name, responses, "503", "Retry-After");
             }
-
-            // The ETag part of the contract is not implemented yet: nothing may promise it.
-            Assert.DoesNotContain(responses, response => response.Key is "304" or "412");
-            Assert.All(responses, response => Assert.False(response.Value?["headers"]?.AsObject().ContainsKey("ETag") == true, $"{name}: ETag"));
         }
 
         var login = document["paths"]!["/auth/login"]!["post"]!["responses"]!.AsObject();
         Assert.True(login.ContainsKey("429") && login.ContainsKey("503"));
+    }
+
+    [DatabaseFact]
+    public async Task The_todo_operations_declare_their_etags_and_conditional_headers_and_no_other_operation_does()
+    {
+        var document = await ReadDocumentAsync();
+        var todo = document["paths"]!["/todos/{id}"]!;
+        var etags = new[] { ("get", "200"), ("get", "304"), ("put", "200"), ("patch", "200") }
+            .Select(entry => (Operation: todo[entry.Item1]!, Status: entry.Item2))
+            .Append((Operation: document["paths"]!["/todos"]!["post"]!, Status: "201"));
+        foreach (var (operation, status) in etags)
+        {
+            var name = $"{operation["operationId"]} {status}";
+            AssertHeader(name, operation["responses"]!.AsObject(), status, "ETag");
+            Assert.True(operation["responses"]![status]!["headers"]?["ETag"] is not null, $"{name}: no ETag header");
+        }
+
+        var notModified = todo["get"]!["responses"]!["304"]!;
+        Assert.Null(notModified["content"]);
+        Assert.Equal(["If-None-Match"], HeaderParameters(todo["get"]!));
+        foreach (var method in new[] { "put", "patch", "delete" })
+        {
+            var operation = todo[method]!;
+            Assert.Equal(["If-Match"], HeaderParameters(operation));
+            var failed = operation["responses"]!["412"]!;
+            Assert.Equal("#/components/schemas/ProblemDetails", failed["content"]![Problem]!["schema"]!["$ref"]!.GetValue<string>());
+            Assert.Equal(412, failed["content"]![Problem]!["example"]!["status"]!.GetValue<int>());
+        }
+
+        foreach (var (name, operation) in Operations(document))
+        {
+            if (!name.EndsWith(" /todos/{id}", StringComparison.Ordinal))
+            {
+                Assert.DoesNotContain(operation["responses"]!.AsObject(), response => response.Key is "304" or "412");
+                Assert.DoesNotContain(HeaderParameters(operation), header => header.StartsWith("If-", StringComparison.Ordinal));
+            }
+        }
     }
 
     [DatabaseFact]
@@ -214,6 +247,17 @@ public abstract partial class OpenApiDocumentTests(TodoApplication app)
         document["paths"]!.AsObject().SelectMany(path => Methods
             .Where(method => path.Value!.AsObject().ContainsKey(method))
             .Select(method => ($"{method.ToUpperInvariant()} {path.Key}", path.Value![method]!.AsObject())));
+
+    /// <summary>The names of an operation's header parameters; each must be optional.</summary>
+    private static string[] HeaderParameters(JsonNode operation) =>
+        [.. (operation["parameters"]?.AsArray() ?? [])
+            .Where(parameter => parameter!["in"]!.GetValue<string>() == "header")
+            .Select(parameter =>
+            {
+                Assert.NotEqual(true, parameter!["required"]?.GetValue<bool>());
+                Assert.Equal("string", parameter["schema"]!["type"]!.GetValue<string>());
+                return parameter["name"]!.GetValue<string>();
+            })];
 
     private static void AssertHeader(string name, JsonObject responses, string status, string header)
     {

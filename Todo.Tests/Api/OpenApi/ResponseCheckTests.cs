@@ -13,14 +13,16 @@ public abstract class ResponseCheckTests(TodoApplication app)
     private const string Problem = """{"type":"about:blank","title":"Not Found","status":404,"traceId":"00-abc-def-01"}""";
 
     private static readonly HashSet<string> NoHeaders = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> ETag = new(StringComparer.OrdinalIgnoreCase) { "ETag" };
 
     [DatabaseFact]
     public async Task A_documented_response_passes()
     {
         var contract = await app.GetContractAsync();
 
-        Assert.Null(contract.Check("GET", "/todos/1", 200, "application/json", NoHeaders, Bytes(Todo)));
-        Assert.Null(contract.Check("HEAD", "/todos/1", 200, "application/json", NoHeaders, ReadOnlyMemory<byte>.Empty));
+        Assert.Null(contract.Check("GET", "/todos/1", 200, "application/json", ETag, Bytes(Todo)));
+        Assert.Null(contract.Check("HEAD", "/todos/1", 200, "application/json", ETag, ReadOnlyMemory<byte>.Empty));
+        Assert.Null(contract.Check("GET", "/todos/1", 304, null, ETag, ReadOnlyMemory<byte>.Empty));
         Assert.Null(contract.Check("GET", "/todos/1", 404, "application/problem+json", NoHeaders, Bytes(Problem)));
     }
 
@@ -39,7 +41,7 @@ public abstract class ResponseCheckTests(TodoApplication app)
     {
         var contract = await app.GetContractAsync();
 
-        Assert.Contains("text/json", contract.Check("GET", "/todos/1", 200, "text/json", NoHeaders, Bytes(Todo)), StringComparison.Ordinal);
+        Assert.Contains("text/json", contract.Check("GET", "/todos/1", 200, "text/json", ETag, Bytes(Todo)), StringComparison.Ordinal);
         Assert.Contains("application/json", contract.Check("GET", "/todos/1", 404, "application/json", NoHeaders, Bytes(Problem)), StringComparison.Ordinal);
     }
 
@@ -48,7 +50,7 @@ public abstract class ResponseCheckTests(TodoApplication app)
     {
         var contract = await app.GetContractAsync();
 
-        var failure = contract.Check("GET", "/todos/1", 200, "application/json", NoHeaders, Bytes("""{"id":"1","title":"t"}"""));
+        var failure = contract.Check("GET", "/todos/1", 200, "application/json", ETag, Bytes("""{"id":"1","title":"t"}"""));
 
         Assert.Contains("does not match the documented schema", failure, StringComparison.Ordinal);
         Assert.Contains("/id", failure, StringComparison.Ordinal);
@@ -72,6 +74,9 @@ public abstract class ResponseCheckTests(TodoApplication app)
         var failure = contract.Check("POST", "/todos", 201, "application/json", NoHeaders, Bytes(Todo));
 
         Assert.Contains("Location", failure, StringComparison.Ordinal);
+        Assert.Contains("ETag", contract.Check("GET", "/todos/1", 200, "application/json", NoHeaders, Bytes(Todo)), StringComparison.Ordinal);
+        Assert.Contains("ETag", contract.Check("GET", "/todos/1", 304, null, NoHeaders, ReadOnlyMemory<byte>.Empty), StringComparison.Ordinal);
+        Assert.Contains("a body where none can be", contract.Check("GET", "/todos/1", 304, "application/json", ETag, Bytes(Todo)), StringComparison.Ordinal);
     }
 
     [DatabaseFact]
