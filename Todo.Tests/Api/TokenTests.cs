@@ -13,6 +13,10 @@ public abstract class TokenTests(TodoApplication app)
     public static TheoryData<string, string> ProtectedRoutes => new()
     {
         { "GET", "/auth/me" },
+        { "DELETE", "/auth/me" },
+        { "PUT", "/auth/password" },
+        { "POST", "/auth/logout" },
+        { "POST", "/auth/logout-all" },
         { "GET", "/todos" },
         { "POST", "/todos" },
         { "GET", "/todos/1" },
