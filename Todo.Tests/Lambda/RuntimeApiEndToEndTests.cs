@@ -122,8 +122,10 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
                 Assert.False(line.TryGetProperty("Scopes", out _), line.GetRawText());
             });
 
-            // The application's request line has API Gateway's request id as its correlation id.
-            var requestLine = Assert.Single(invocationLines, line => line.GetProperty("Category").GetString() == "Todo.Api.Requests");
+            // One line per request: the application's request line is the invocation's only one at Information or
+            // above, with API Gateway's request id as its correlation id.
+            var requestLine = Assert.Single(invocationLines, line => line.GetProperty("LogLevel").GetString() is not ("Trace" or "Debug"));
+            Assert.Equal("Todo.Api.Requests", requestLine.GetProperty("Category").GetString());
             Assert.Equal("v2-get-health", TopLevel(requestLine, "correlationId")?.GetString());
             Assert.Equal("/health", requestLine.GetProperty("State").GetProperty("Route").GetString());
             Assert.Equal(200, requestLine.GetProperty("State").GetProperty("StatusCode").GetInt32());
