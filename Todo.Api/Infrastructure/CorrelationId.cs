@@ -14,6 +14,9 @@ public static class CorrelationId
 
     public const int MaxLength = 128;
 
+    /// <summary>What a valid id looks like, as the OpenAPI document says it.</summary>
+    public const string Pattern = "^[A-Za-z0-9._:-]{1,128}$";
+
     /// <summary>Early in the pipeline (after the security headers), so that every later middleware logs inside its scope.</summary>
     public static IApplicationBuilder UseCorrelationId(this IApplicationBuilder app) => app.UseMiddleware<CorrelationIdMiddleware>();
 
