@@ -60,15 +60,10 @@ public static class LambdaHosting
         services.TryAddSingleton(TimeProvider.System);
 
         // One JSON object per line is what CloudWatch Logs indexes, whatever the application configured; each
-        // invocation's scope (LambdaLogScope) carries the request id and the keys Powertools users query.
+        // invocation's scope (LambdaLogScope) carries the request id and the keys Powertools users query, which the
+        // flat formatter puts at the top level of every line, where their queries look.
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(console =>
-        {
-            console.IncludeScopes = true;
-            console.UseUtcTimestamp = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            console.JsonWriterOptions = new() { Indented = false };
-        });
+        builder.Logging.AddFlatJsonConsole();
 
         // Where an environment serves many invocations; the invoke command serves one and would only be slower.
         if (mode is LambdaHostingMode.RuntimeApi or LambdaHostingMode.ManagedHandler)

@@ -58,7 +58,7 @@ internal sealed partial class LambdaInvoker(
         var feature = new LambdaInvocationFeature(invocation, function, translator.Format, proxyEvent.RootElement, timeProvider);
         var started = timeProvider.GetTimestamp();
         var response = await server.HandleAsync(request, feature, translator.MaxResponseBytes, aborted.Token);
-        if (logger.IsEnabled(LogLevel.Information))
+        if (logger.IsEnabled(LogLevel.Debug))
         {
             var elapsed = timeProvider.GetElapsedTime(started);
             LogInvocation(logger, translator.Format, request.Method, request.PathBase + request.Path, response.StatusCode, elapsed.TotalMilliseconds);
@@ -114,8 +114,9 @@ internal sealed partial class LambdaInvoker(
         return buffer.ToArray();
     }
 
-    // One line per invocation (the query string is left out: it may carry personal data).
-    [LoggerMessage(Level = LogLevel.Information, Message = "{EventFormat} {Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
+    // Debug: the application logs each request at Information already, and one line per request is what an operator
+    // reads and pays for. The query string is left out: it may carry personal data.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{EventFormat} {Method} {Path} answered {StatusCode} in {ElapsedMilliseconds:0.0} ms")]
     private static partial void LogInvocation(ILogger logger, LambdaEventFormat eventFormat, string method, string path, int statusCode, double elapsedMilliseconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The serialized response is {Size} bytes, over the limit of {Limit}; answering 500.")]

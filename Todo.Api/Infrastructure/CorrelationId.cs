@@ -14,12 +14,49 @@ public static class CorrelationId
 
     public const int MaxLength = 128;
 
+    /// <summary>What a valid id looks like, as the OpenAPI document says it.</summary>
+    public const string Pattern = "^[A-Za-z0-9._:-]{1,128}$";
+
     /// <summary>Early in the pipeline (after the security headers), so that every later middleware logs inside its scope.</summary>
     public static IApplicationBuilder UseCorrelationId(this IApplicationBuilder app) => app.UseMiddleware<CorrelationIdMiddleware>();
 
     /// <summary>The request's correlation id; set by the middleware for every request that reached it.</summary>
     public static string? GetCorrelationId(this HttpContext context) =>
         context?.Features.Get<CorrelationIdFeature>()?.Value;
+
+    /// <summary>
+    /// API Gateway's request id (for ALB, Lambda's) as a correlation id that keeps the rule. REST APIs' ids are UUIDs
+    /// and stay as they are; HTTP APIs' are base64 (<c>JZ5xvhWgoAMEJSA=</c>, possibly with <c>+</c> or <c>/</c>), which
+    /// the rule does not allow, so they are given in base64url without padding (<c>+</c> → <c>-</c>, <c>/</c> →
+    /// <c>_</c>, no <c>=</c>): still one id per request id, and the padding-less prefix of the id in API Gateway's
+    /// access logs when it has neither <c>+</c> nor <c>/</c>. Any other character the rule does not allow is left out,
+    /// and the id is cut at <see cref="MaxLength"/>; null when nothing is left.
+    /// </summary>
+    public static string? FromRequestId(string? requestId)
+    {
+        if (string.IsNullOrEmpty(requestId))
+        {
+            return null;
+        }
+
+        var mapped = new System.Text.StringBuilder(Math.Min(requestId.Length, MaxLength));
+        foreach (var c in requestId.TrimEnd('='))
+        {
+            var allowed = c switch
+            {
+                '+' => '-',
+                '/' => '_',
+                _ when IsAllowed(c) => c,
+                _ => (char?)null,
+            };
+            if (allowed is { } kept && mapped.Length < MaxLength)
+            {
+                mapped.Append(kept);
+            }
+        }
+
+        return mapped.Length > 0 ? mapped.ToString() : null;
+    }
 
     public static bool IsValid(string? value) =>
         value is { Length: > 0 and <= MaxLength } && value.All(IsAllowed);

@@ -34,9 +34,9 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Corr
         }
 
         // On Lambda the adapter made API Gateway's request id (for ALB, Lambda's) the trace identifier.
-        if (context.Features.Get<ILambdaInvocationFeature>() is not null && !string.IsNullOrEmpty(context.TraceIdentifier))
+        if (context.Features.Get<ILambdaInvocationFeature>() is not null && CorrelationId.FromRequestId(context.TraceIdentifier) is { } requestId)
         {
-            return context.TraceIdentifier;
+            return requestId;
         }
 
         return Guid.NewGuid().ToString("N");

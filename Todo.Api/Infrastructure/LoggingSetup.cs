@@ -1,17 +1,14 @@
-using Microsoft.Extensions.Logging.Console;
+using Todo.Lambda;
 
 namespace Todo.Api.Infrastructure;
 
 /// <summary>
 /// How the API logs, on every host: outside Development one JSON object per line (what CloudWatch Logs and other log
-/// stores index), with scopes as objects, so a line carries its request's traceId, spanId, correlationId and userId;
-/// in Development the readable single-line console.
+/// stores index) with its scopes' values as top-level keys, so a line carries its request's TraceId, SpanId,
+/// correlationId and userId where queries look for them; in Development the readable single-line console.
 /// </summary>
 public static class LoggingSetup
 {
-    /// <summary>The timestamp every JSON line carries: UTC, ISO-8601, milliseconds.</summary>
-    public const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-
     public static WebApplicationBuilder AddApiLogging(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -25,19 +22,10 @@ public static class LoggingSetup
         }
         else
         {
-            builder.Logging.AddJsonConsole(ConfigureJson);
+            // The same formatter as the Lambda adapter's console (which replaces this one on Lambda).
+            builder.Logging.AddFlatJsonConsole();
         }
 
         return builder;
-    }
-
-    /// <summary>The JSON console's options, for any host that sets up its own console (the Lambda adapter does the same).</summary>
-    public static void ConfigureJson(JsonConsoleFormatterOptions console)
-    {
-        ArgumentNullException.ThrowIfNull(console);
-        console.IncludeScopes = true;
-        console.UseUtcTimestamp = true;
-        console.TimestampFormat = TimestampFormat;
-        console.JsonWriterOptions = new() { Indented = false };
     }
 }

@@ -80,6 +80,7 @@ public static class OpenApiConventions
                 if (response is OpenApiResponse concrete)
                 {
                     DescribeResponse(operation, status, concrete);
+                    DeclareCorrelationId(concrete);
                 }
             }
 
@@ -181,6 +182,25 @@ public static class OpenApiConventions
                 response.Headers["Retry-After"] = Header("Seconds to wait before trying again.", JsonSchemaType.Integer);
                 break;
         }
+    }
+
+    // The correlation middleware runs before anything can answer, so every response of every operation has it.
+    private static void DeclareCorrelationId(OpenApiResponse response)
+    {
+        response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        response.Headers[CorrelationId.HeaderName] = new OpenApiHeader
+        {
+            Description = "The request's own X-Correlation-Id when it sent a valid one, else a new one (on Lambda: API Gateway's request id). "
+                + "Every log line of the request carries it as correlationId.",
+            Required = true,
+            Schema = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                MinLength = 1,
+                MaxLength = CorrelationId.MaxLength,
+                Pattern = CorrelationId.Pattern,
+            },
+        };
     }
 
     private static bool IsHealthCheck(OpenApiOperation operation) =>

@@ -26,7 +26,11 @@ public sealed class TelemetryApplication : TodoApplication
 
     public List<Activity> Spans { get; } = [];
 
-    public List<Metric> Metrics { get; } = [];
+    /// <summary>
+    /// Copies of the metrics as each export saw them: the exporter's other overload keeps the live <c>Metric</c>
+    /// objects, whose points any later collection rewrites under a reader's feet.
+    /// </summary>
+    public List<MetricSnapshot> Metrics { get; } = [];
 
     private static Dictionary<string, string?> WithTelemetry(IReadOnlyDictionary<string, string?>? settings)
     {
@@ -91,7 +95,7 @@ public sealed class TelemetryApplication : TodoApplication
         {
             foreach (var metric in Metrics.Where(metric => metric.Name == name))
             {
-                foreach (ref readonly var point in metric.GetMetricPoints())
+                foreach (var point in metric.MetricPoints)
                 {
                     var tags = new List<string>();
                     foreach (var tag in point.Tags)

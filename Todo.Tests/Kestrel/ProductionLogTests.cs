@@ -85,7 +85,8 @@ public sealed class ProductionLogTests : IAsyncLifetime
 
         var lines = await WaitForRequestLinesAsync(requests.Count);
 
-        // Every line is one JSON object with the formatter's fields, a UTC ISO-8601 timestamp, and scopes as objects.
+        // Every line is one JSON object with the formatter's fields, a UTC ISO-8601 timestamp, and its scopes' values
+        // as top-level keys, none twice, none left in a Scopes array (every scope of ours has keys).
         foreach (var (text, line) in lines)
         {
             foreach (var field in new[] { "Timestamp", "LogLevel", "Category", "Message" })
@@ -94,18 +95,16 @@ public sealed class ProductionLogTests : IAsyncLifetime
             }
 
             Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", line.GetProperty("Timestamp").GetString());
-            if (line.TryGetProperty("Scopes", out var scopes))
-            {
-                Assert.All(scopes.EnumerateArray(), scope => Assert.Equal(JsonValueKind.Object, scope.ValueKind));
-            }
-
+            Assert.False(line.TryGetProperty("Scopes", out _), text);
+            var names = line.EnumerateObject().Select(property => property.Name).ToList();
+            Assert.Equal(names.Distinct(StringComparer.Ordinal), names);
             Assert.DoesNotContain("System.Collections", text, StringComparison.Ordinal);
         }
 
         // One request line per request, with the route template, the status, the duration and its correlation id.
         foreach (var (correlationId, method, route, status) in requests)
         {
-            var requestLine = Assert.Single(lines, line => IsRequestLine(line.Json) && Scoped(line.Json, "correlationId") == correlationId).Json;
+            var requestLine = Assert.Single(lines, line => IsRequestLine(line.Json) && TopLevel(line.Json, "correlationId") == correlationId).Json;
             var state = requestLine.GetProperty("State");
             Assert.Equal(method, state.GetProperty("Method").GetString());
             Assert.Equal(route, state.GetProperty("Route").GetString());
@@ -115,11 +114,12 @@ public sealed class ProductionLogTests : IAsyncLifetime
         }
 
         // Once authenticated, a request's lines carry the user id; a sent traceparent's trace id is the lines' traceId.
-        var meLine = lines.Single(line => IsRequestLine(line.Json) && Scoped(line.Json, "correlationId") == "test-corr-me").Json;
-        Assert.Equal(userId.ToString(CultureInfo.InvariantCulture), Scoped(meLine, "userId"));
-        Assert.Equal(TraceId, Scoped(meLine, "TraceId"));
-        var signupLine = lines.Single(line => IsRequestLine(line.Json) && Scoped(line.Json, "correlationId") == "test-corr-signup").Json;
-        Assert.Null(Scoped(signupLine, "userId"));
+        var meLine = lines.Single(line => IsRequestLine(line.Json) && TopLevel(line.Json, "correlationId") == "test-corr-me").Json;
+        Assert.Equal(userId.ToString(CultureInfo.InvariantCulture), TopLevel(meLine, "userId"));
+        Assert.Equal(TraceId, TopLevel(meLine, "TraceId"));
+        Assert.Matches("^[0-9a-f]{16}$", TopLevel(meLine, "SpanId"));
+        var signupLine = lines.Single(line => IsRequestLine(line.Json) && TopLevel(line.Json, "correlationId") == "test-corr-signup").Json;
+        Assert.Null(TopLevel(signupLine, "userId"));
 
         // No secret anywhere in the output: the password, the tokens (or any JWT fragment), the signing key, a query value.
         var output = string.Join('\n', _api.Output);
@@ -156,7 +156,7 @@ public sealed class ProductionLogTests : IAsyncLifetime
                 }
             }).ToList();
 
-            if (lines.Count(line => IsRequestLine(line.Item2) && Scoped(line.Item2, "correlationId")?.StartsWith("test-corr-", StringComparison.Ordinal) == true) >= count
+            if (lines.Count(line => IsRequestLine(line.Item2) && TopLevel(line.Item2, "correlationId")?.StartsWith("test-corr-", StringComparison.Ordinal) == true) >= count
                 || DateTime.UtcNow > deadline)
             {
                 return lines;
@@ -168,13 +168,7 @@ public sealed class ProductionLogTests : IAsyncLifetime
 
     private static bool IsRequestLine(JsonElement line) => line.GetProperty("Category").GetString() == "Todo.Api.Requests";
 
-    /// <summary>A value from the line's scopes, as text; null when no scope has it.</summary>
-    private static string? Scoped(JsonElement line, string key) =>
-        line.TryGetProperty("Scopes", out var scopes)
-            ? scopes.EnumerateArray()
-                .Select(scope => scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty(key, out var value)
-                    ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
-                    : null)
-                .LastOrDefault(value => value is not null)
-            : null;
+    /// <summary>A top-level value of the line, as text; null when the line has none.</summary>
+    private static string? TopLevel(JsonElement line, string key) =>
+        line.TryGetProperty(key, out var value) ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText() : null;
 }

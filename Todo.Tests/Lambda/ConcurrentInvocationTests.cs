@@ -50,10 +50,13 @@ public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) :
         await Within(Task.WhenAll(signup.HandedOut, failedLogin.HandedOut), "both slow invocations handed out");
 
         // ...while the other two serve more fast invocations than there are loops, one of them failing.
+        // Each with a correlation id of its own, to find its request line by.
         var fetches = Enumerable.Range(0, 6)
-            .Select(index => titles[index % titles.Length])
-            .Select(title => (Title: title, Invocation: _runtimeApi.Enqueue(
-                Event("v2-get-todo.json", new Dictionary<string, string> { ["token"] = token, ["id"] = todoIds[title] }))))
+            .Select(index => (Title: titles[index % titles.Length], CorrelationId: $"fetch-{index}"))
+            .Select(fetch => (fetch.Title, fetch.CorrelationId, Invocation: _runtimeApi.Enqueue(WithHeader(
+                Event("v2-get-todo.json", new Dictionary<string, string> { ["token"] = token, ["id"] = todoIds[fetch.Title] }),
+                "x-correlation-id",
+                fetch.CorrelationId))))
             .ToList();
         var malformed = _runtimeApi.Enqueue(Event("malformed-sqs-event.json"));
         var fetched = await Within(Task.WhenAll(fetches.Select(fetch => fetch.Invocation.Answered)), "answer to a fast invocation while the slow ones are held");
@@ -102,9 +105,9 @@ public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) :
         Assert.Contains(log, line => Message(line).StartsWith("Serving invocations 4 at a time", StringComparison.Ordinal));
         Assert.All(fetches, fetch =>
         {
-            var paths = log.Where(line => RequestIdOf(line) == fetch.Invocation.RequestId).Select(PathOf).OfType<string>().ToList();
-            Assert.NotEmpty(paths);
-            Assert.All(paths, path => Assert.Equal($"/todos/{todoIds[fetch.Title]}", path));
+            var requestLine = Assert.Single(log, line => RequestIdOf(line) == fetch.Invocation.RequestId && Category(line) == "Todo.Api.Requests");
+            Assert.Equal(fetch.CorrelationId, requestLine.GetProperty("correlationId").GetString());
+            Assert.Equal("/todos/{id}", requestLine.GetProperty("State").GetProperty("Route").GetString());
         });
     }
 
@@ -220,6 +223,13 @@ public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) :
         return node.ToJsonString();
     }
 
+    private static string WithHeader(string proxyEvent, string name, string value)
+    {
+        var node = JsonNode.Parse(proxyEvent)!;
+        node["headers"]![name] = value;
+        return node.ToJsonString();
+    }
+
     private static int Status(RuntimeApiOutcome outcome) => ProxyResponse(outcome).Status();
 
     private static JsonElement Json(RuntimeApiOutcome outcome) => ProxyResponse(outcome).Json();
@@ -243,12 +253,8 @@ public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) :
         line.TryGetProperty("Message", out var message) ? message.GetString() ?? "" : "";
 
     private static string? RequestIdOf(JsonElement line) =>
-        line.TryGetProperty("Scopes", out var scopes)
-            ? scopes.EnumerateArray()
-                .Select(scope => scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("AwsRequestId", out var id) ? id.GetString() : null)
-                .FirstOrDefault(id => id is not null)
-            : null;
+        line.TryGetProperty("AwsRequestId", out var id) ? id.GetString() : null;
 
-    private static string? PathOf(JsonElement line) =>
-        line.TryGetProperty("State", out var state) && state.TryGetProperty("Path", out var path) ? path.GetString() : null;
+    private static string? Category(JsonElement line) =>
+        line.TryGetProperty("Category", out var category) ? category.GetString() : null;
 }

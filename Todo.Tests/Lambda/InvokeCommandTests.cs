@@ -27,7 +27,7 @@ public sealed class InvokeCommandTests : IDisposable
         using var response = JsonDocument.Parse(stdout);
         Assert.Equal(200, response.RootElement.GetProperty("statusCode").GetInt32());
         Assert.Contains("Healthy", response.RootElement.GetProperty("body").GetString(), StringComparison.Ordinal);
-        Assert.Contains("answered 200", stderr, StringComparison.Ordinal);
+        Assert.Contains("GET /health responded 200", stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,6 +20,7 @@ public sealed class LambdaLibraryBoundaryTests
     {
         Assert.Equal(
             [
+                nameof(FlatJsonConsole),
                 nameof(ILambdaInvocationFeature),
                 nameof(LambdaEventFormat),
                 nameof(LambdaEventFormatException),

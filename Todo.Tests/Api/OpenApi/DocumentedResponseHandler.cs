@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Xunit.Sdk;
 
 namespace Todo.Tests.Api.OpenApi;
@@ -6,7 +7,7 @@ namespace Todo.Tests.Api.OpenApi;
 /// Checks every response an API test receives against the API's own OpenAPI document (status, content type, headers,
 /// body schema) and fails the test that made the request, naming the method, path and status, when it is not documented.
 /// </summary>
-public sealed class DocumentedResponseHandler(Func<CancellationToken, Task<OpenApiContract>> contract) : DelegatingHandler
+public sealed partial class DocumentedResponseHandler(Func<CancellationToken, Task<OpenApiContract>> contract) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -14,6 +15,15 @@ public sealed class DocumentedResponseHandler(Func<CancellationToken, Task<OpenA
 
         var response = await base.SendAsync(request, cancellationToken);
         var path = request.RequestUri!.AbsolutePath;
+
+        // The contract's rule for the id, checked on every response a test receives, documented route or not.
+        if (!response.Headers.TryGetValues("X-Correlation-Id", out var correlationIds)
+            || correlationIds.ToList() is not [var correlationId]
+            || !CorrelationIdRule().IsMatch(correlationId))
+        {
+            response.Dispose();
+            throw new XunitException($"{request.Method} {request.RequestUri.PathAndQuery}: X-Correlation-Id is missing, repeated or not 1-128 of A-Z a-z 0-9 . _ : -");
+        }
         if (UndocumentedRoutes.Contains(path))
         {
             return response;
@@ -35,4 +45,7 @@ public sealed class DocumentedResponseHandler(Func<CancellationToken, Task<OpenA
 
         return response;
     }
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    private static partial Regex CorrelationIdRule();
 }

@@ -167,6 +167,26 @@ public abstract partial class OpenApiDocumentTests(TodoApplication app)
     }
 
     [DatabaseFact]
+    public async Task Every_response_of_every_operation_declares_the_correlation_id_header_and_its_rule()
+    {
+        var document = await ReadDocumentAsync();
+
+        foreach (var (name, operation) in Operations(document))
+        {
+            var responses = operation["responses"]!.AsObject();
+            Assert.NotEmpty(responses);
+            foreach (var (status, response) in responses)
+            {
+                AssertHeader(name, responses, status, "X-Correlation-Id");
+                var schema = response!["headers"]!["X-Correlation-Id"]!["schema"]!;
+                Assert.Equal("string", schema["type"]!.GetValue<string>());
+                Assert.Equal("^[A-Za-z0-9._:-]{1,128}$", schema["pattern"]!.GetValue<string>());
+                Assert.Equal(128, schema["maxLength"]!.GetValue<int>());
+            }
+        }
+    }
+
+    [DatabaseFact]
     public async Task Request_schemas_say_what_the_validators_enforce()
     {
         var document = await ReadDocumentAsync();

@@ -12,8 +12,9 @@ public abstract class ResponseCheckTests(TodoApplication app)
     private const string Todo = """{"id":1,"title":"t","completed":false,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}""";
     private const string Problem = """{"type":"about:blank","title":"Not Found","status":404,"traceId":"00-abc-def-01"}""";
 
-    private static readonly HashSet<string> NoHeaders = new(StringComparer.OrdinalIgnoreCase);
-    private static readonly HashSet<string> ETag = new(StringComparer.OrdinalIgnoreCase) { "ETag" };
+    // The one header every documented response requires.
+    private static readonly HashSet<string> NoHeaders = new(["X-Correlation-Id"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> ETag = new(["X-Correlation-Id", "ETag"], StringComparer.OrdinalIgnoreCase);
 
     [DatabaseFact]
     public async Task A_documented_response_passes()
@@ -90,7 +91,32 @@ public abstract class ResponseCheckTests(TodoApplication app)
         Assert.NotNull(contract.Check("POST", "/todos/1", 200, "application/json", NoHeaders, Bytes(Todo)));
     }
 
+    [DatabaseFact]
+    public async Task A_response_whose_correlation_id_breaks_the_contract_s_rule_fails()
+    {
+        // An HTTP API request id as API Gateway makes it: base64, with padding.
+        using var client = new HttpClient(new DocumentedResponseHandler(_ => app.GetContractAsync()) { InnerHandler = new Answering("JZ5xvhWgoAMEJSA=") })
+        {
+            BaseAddress = new Uri("http://localhost"),
+        };
+
+        var failure = await Assert.ThrowsAsync<Xunit.Sdk.XunitException>(() => client.GetAsync(new Uri("/health/live", UriKind.Relative)));
+
+        Assert.Contains("X-Correlation-Id", failure.Message, StringComparison.Ordinal);
+    }
+
     private static ReadOnlyMemory<byte> Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    /// <summary>Answers every request 200 with the given correlation id, as a server that breaks the rule would.</summary>
+    private sealed class Answering(string correlationId) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { RequestMessage = request };
+            response.Headers.Add("X-Correlation-Id", correlationId);
+            return Task.FromResult(response);
+        }
+    }
 }
 
 public sealed class ResponseCheckTestsOnSqlite(SqliteApplication app) : ResponseCheckTests(app), IClassFixture<SqliteApplication>;
