@@ -67,8 +67,7 @@ public sealed class ProductionLogTests : IAsyncLifetime
         var tokens = await login.Content.ReadFromJsonAsync<JsonElement>();
         var accessToken = tokens.GetProperty("accessToken").GetString()!;
 
-        // Refresh tokens are not issued by every version of the API; when they are, they are a secret too.
-        var refreshToken = tokens.TryGetProperty("refreshToken", out var refresh) ? refresh.GetString() : null;
+        var refreshToken = tokens.GetProperty("refreshToken").GetString()!;
 
         using var me = await Send("test-corr-me", HttpMethod.Get, "/auth/me", "/auth/me", HttpStatusCode.OK, token: accessToken,
             configure: request => request.Headers.Add("traceparent", $"00-{TraceId}-00f067aa0ba902b7-01"));
@@ -82,6 +81,12 @@ public sealed class ProductionLogTests : IAsyncLifetime
         using var tampered = await Send("test-corr-401", HttpMethod.Get, "/todos", "/todos", HttpStatusCode.Unauthorized, token: accessToken[..^4] + "AAAA");
         using var invalid = await Send("test-corr-400", HttpMethod.Post, "/auth/login", "/auth/login", HttpStatusCode.BadRequest, new { email = "not an email", password = Password });
         using var unknown = await Send("test-corr-unmatched", HttpMethod.Get, "/no-such-route", "(unmatched)", HttpStatusCode.NotFound);
+        using var refreshed = await Send("test-corr-refresh", HttpMethod.Post, "/auth/refresh", "/auth/refresh", HttpStatusCode.OK, new { refreshToken });
+        var rotated = await refreshed.Content.ReadFromJsonAsync<JsonElement>();
+        var rotatedAccess = rotated.GetProperty("accessToken").GetString()!;
+        var rotatedRefresh = rotated.GetProperty("refreshToken").GetString()!;
+        using var reused = await Send("test-corr-reuse", HttpMethod.Post, "/auth/refresh", "/auth/refresh", HttpStatusCode.Unauthorized, new { refreshToken });
+        using var loggedOut = await Send("test-corr-logout", HttpMethod.Post, "/auth/logout", "/auth/logout", HttpStatusCode.Unauthorized, token: rotatedAccess);
 
         var lines = await WaitForRequestLinesAsync(requests.Count);
 
@@ -125,9 +130,9 @@ public sealed class ProductionLogTests : IAsyncLifetime
         var output = string.Join('\n', _api.Output);
         Assert.DoesNotContain(Password, output, StringComparison.Ordinal);
         Assert.DoesNotContain(accessToken, output, StringComparison.Ordinal);
-        if (refreshToken is not null)
+        foreach (var secret in new[] { refreshToken, rotatedRefresh, rotatedAccess })
         {
-            Assert.DoesNotContain(refreshToken, output, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
         }
 
         Assert.DoesNotContain("eyJ", output, StringComparison.Ordinal);
