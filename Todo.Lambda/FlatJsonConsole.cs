@@ -40,6 +40,25 @@ public static class FlatJsonConsole
         });
         return logging;
     }
+
+    /// <summary>
+    /// The same lines, written by one thread in batches (see <see cref="BatchedConsoleLoggerProvider"/>) instead of the
+    /// framework's console logger: for a server that logs a line per request. Options of <c>Logging:Console</c> other
+    /// than its log levels do not apply.
+    /// </summary>
+    public static ILoggingBuilder AddBatchedFlatJsonConsole(this ILoggingBuilder logging, Action<JsonConsoleFormatterOptions>? configure = null)
+    {
+        // The framework's console registers the formatters (the JSON one this one builds on among them); only its
+        // logger is replaced.
+        logging.AddFlatJsonConsole(configure);
+        foreach (var console in logging.Services.Where(service => service.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
+        {
+            logging.Services.Remove(console);
+        }
+
+        logging.Services.AddSingleton<ILoggerProvider, BatchedConsoleLoggerProvider>();
+        return logging;
+    }
 }
 
 /// <summary>
