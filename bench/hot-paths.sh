@@ -14,7 +14,8 @@ for arg in "$@"; do
   [[ $arg == --filter || $arg == -f ]] && filter=()
 done
 
-dotnet build bench/Todo.Benchmarks -c Release --nologo -v quiet
+mkdir -p "$artifacts"
+dotnet build bench/Todo.Benchmarks -c Release --nologo -v quiet > "$artifacts/build.log" 2>&1 || { cat "$artifacts/build.log"; exit 1; }
 dotnet run -c Release --no-build --project bench/Todo.Benchmarks -- "${filter[@]}" --artifacts "$artifacts" --exporters github json "$@" \
   > "$artifacts/run.log" 2>&1 || { tail -50 "$artifacts/run.log"; exit 1; }
 

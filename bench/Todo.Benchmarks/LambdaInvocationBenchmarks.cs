@@ -8,9 +8,7 @@ namespace Todo.Benchmarks;
 /// MVC, EF Core, SQLite) to the proxy response's bytes: what a warm invocation costs besides Lambda itself.
 /// </summary>
 [MemoryDiagnoser]
-#pragma warning disable CA1001 // BenchmarkDotNet disposes through [GlobalCleanup], not IDisposable.
 public class LambdaInvocationBenchmarks
-#pragma warning restore CA1001
 {
     private const int Todos = 20;
 

@@ -15,9 +15,7 @@ namespace Todo.Benchmarks;
 /// one per request. Page 50 is the last: SQLite walks the skipped rows, so it shows what OFFSET costs.
 /// </summary>
 [MemoryDiagnoser]
-#pragma warning disable CA1001 // BenchmarkDotNet disposes through [GlobalCleanup], not IDisposable.
 public class TodoPageBenchmarks
-#pragma warning restore CA1001
 {
     private const int TodosPerUser = 1000;
 

@@ -14,9 +14,7 @@ namespace Todo.Benchmarks;
 /// (BearerEvents) is a database read and is measured with the Lambda invocation, not here.
 /// </summary>
 [MemoryDiagnoser]
-#pragma warning disable CA1001 // BenchmarkDotNet disposes through [GlobalCleanup], not IDisposable.
 public class TokenValidationBenchmarks
-#pragma warning restore CA1001
 {
     private LambdaBenchmarkHost? _host;
     private JsonWebTokenHandler _handler = new();
