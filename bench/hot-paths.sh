@@ -22,7 +22,8 @@ dotnet run -c Release --no-build --project bench/Todo.Benchmarks -- "${filter[@]
 # One table per benchmark class, as BenchmarkDotNet's GitHub exporter wrote them.
 for table in "$artifacts"/results/*-report-github.md; do
   echo "== $(basename "$table" -report-github.md)"
-  sed -n '/^|/p' "$table"
+  # The exporter writes Markdown for GitHub: bold parameter rows and HTML entities, plain text here.
+  sed -n -e '/^|/{s/\*\*//g; s/&#39;/'"'"'/g; s/&amp;/\&/g; s/&lt;/</g; s/&gt;/>/g; p}' "$table"
   echo
 done
 echo "Artifacts (reports, JSON, log): $artifacts"
