@@ -1,0 +1,14 @@
+using BenchmarkDotNet.Running;
+
+namespace Todo.Benchmarks;
+
+/// <summary>
+/// Runs the benchmarks named by the arguments (bench/hot-paths.sh runs them all). The benchmark classes are not
+/// sealed: BenchmarkDotNet derives its generated runner from each of them. The default toolchain builds that
+/// runner as a separate Release project and measures it out of process, which keeps each class's application
+/// out of the others' heap and JIT state.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
