@@ -2,6 +2,7 @@
 # Cold start of the Todo API: median of N fresh processes, on Kestrel (beside the throughput ceiling) and on Lambda.
 #
 #   bench/cold-start.sh [RESULTS_DIR] [--only kestrel|lambda] [--runs N] [--warm N] [--bcrypt-ms MS]
+#   (experiments: python3 bench/cold_start.py kestrel|lambda ... --set NAME=VALUE adds server settings)
 #
 # Kestrel: the Release publish (as bench/api.sh runs it, Production), on a fresh copy of one prepared database
 # with one signed-up user: spawn -> first 2xx GET /health, then POST /auth/login + GET /todos in the same process
@@ -18,7 +19,7 @@
 # to a new temp dir). Any non-2xx answer ends the run with an error. Needs dotnet, python3, taskset, curl.
 set -euo pipefail
 
-usage() { sed -n '2,4p' "$0" >&2; exit 2; }
+usage() { sed -n '2,5p' "$0" >&2; exit 2; }
 results="" only="" runs=5 warm=250 bcrypt_ms=125
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -204,6 +204,7 @@ def cmd_kestrel(args):
             argv = ["taskset", "-c", "0", args.app, str(port)]
             env.update({"ASPNETCORE_ENVIRONMENT": "Production", "DOTNET_ENVIRONMENT": "Production",
                         "JWT_SIGNING_KEY": key})
+        env.update(extra_settings(args))
         log_path = os.path.join(args.workdir, f"{args.kind}-run-{run}.log")
         server = Server(argv, env, log_path=log_path)
         try:
@@ -224,6 +225,11 @@ def cmd_kestrel(args):
     print(json.dumps({"health_ms": ms(statistics.median(health)), "list_ms": ms(statistics.median(listed)),
                       "health_runs_ms": [ms(x) for x in health], "list_runs_ms": [ms(x) for x in listed],
                       "first_log_line_ms": first_line_times(logs)}))
+
+
+def extra_settings(args):
+    """--set NAME=VALUE: extra server environment, for experiments (e.g. Database__MigrateOnStartup=false)."""
+    return dict(item.split("=", 1) for item in args.set)
 
 
 def first_line_times(paths):
@@ -409,6 +415,7 @@ def lambda_process(api, args, tmp_root, name):
         "ASPNETCORE_URLS": None, "ConnectionStrings__Todo": None, "DOTNET_ENVIRONMENT": None,
         "AWS_LAMBDA_MAX_CONCURRENCY": None,
     }
+    env.update(extra_settings(args))
     argv = ["taskset", "-c", "0", args.dotnet, os.path.join(task_root, "Todo.Api.dll")]
     api.first_next_at = None
     api.init_error = None
@@ -563,6 +570,7 @@ def main():
     p.add_argument("--db")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--workdir", required=True)
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     p = sub.add_parser("lambda")
     p.add_argument("--task-root", required=True)
     p.add_argument("--dotnet", default="dotnet")
@@ -571,6 +579,7 @@ def main():
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--warm", type=int, default=250)
     p.add_argument("--workdir", required=True)
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     p = sub.add_parser("report")
     p.add_argument("--results-dir", required=True)
     p.add_argument("--runs", type=int, default=5)
