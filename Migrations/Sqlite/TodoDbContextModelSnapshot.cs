@@ -130,6 +130,9 @@ namespace Todo.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("CompletedTodoCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -146,6 +149,9 @@ namespace Todo.Migrations.Sqlite
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("TodoCount")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

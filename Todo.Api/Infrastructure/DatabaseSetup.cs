@@ -48,9 +48,12 @@ public static partial class DatabaseSetup
         {
             // Resolved when the first context is made (the start-up migration), once the host knows whether the
             // Lambda adapter runs it: there the package's database is copied into the writable temp directory.
+            var writes = new SqliteWriteGate(databaseOptions.BusyTimeout);
+            services.AddSingleton(writes);
             services.AddDbContextPool<TodoDbContext>((provider, options) => options
                 .UseSqlite(SqliteConnectionString(provider, configured, databaseOptions, environment.ContentRootPath), sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
-                .AddInterceptors(new SqliteConnectionSetup()));
+                .AddInterceptors(new SqliteConnectionSetup())
+                .AddInterceptors(writes.Interceptors));
         }
 
         services.AddSingleton(new DatabaseTopology(provider));

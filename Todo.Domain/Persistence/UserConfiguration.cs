@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Todo.Domain.Users;
 
@@ -14,5 +15,13 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(user => user.NormalizedEmail).HasMaxLength(User.MaxEmailLength).IsRequired();
         builder.Property(user => user.PasswordHash).IsRequired();
         builder.HasIndex(user => user.NormalizedEmail).IsUnique();
+
+        // Written only by the todo triggers (see the AddTodoCounts migrations): EF Core never sends them.
+        foreach (var count in new[] { nameof(User.TodoCount), nameof(User.CompletedTodoCount) })
+        {
+            var property = builder.Property<int>(count).Metadata;
+            property.SetBeforeSaveBehavior(PropertySaveBehavior.Ignore);
+            property.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
+        }
     }
 }

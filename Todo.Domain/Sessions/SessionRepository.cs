@@ -6,11 +6,16 @@ namespace Todo.Domain.Sessions;
 /// <summary>Sessions and their refresh tokens. Ending a session deletes it; its tokens go with it (cascade).</summary>
 public sealed class SessionRepository(TodoDbContext db) : Repository<Session>(db)
 {
+    // Compiled once: it runs on every authenticated request.
+    private static readonly CompiledQuery<Func<TodoDbContext, Guid, int, DateTime, CancellationToken, Task<bool>>> Active = new(() => EF.CompileAsyncQuery(
+        (TodoDbContext db, Guid id, int userId, DateTime now, CancellationToken _) =>
+            db.Sessions.Any(session => session.Id == id && session.UserId == userId && session.ExpiresAt > now)));
+
     private DbSet<RefreshToken> Tokens => Db.Set<RefreshToken>();
 
     /// <summary>The per-request check behind every bearer token: one primary-key look-up.</summary>
     public Task<bool> IsActiveAsync(Guid id, int userId, DateTime now, CancellationToken cancellationToken) =>
-        Entities.AnyAsync(session => session.Id == id && session.UserId == userId && session.ExpiresAt > now, cancellationToken);
+        Active.For(Db)(Db, id, userId, now, cancellationToken);
 
     public Task<Session?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         Entities.AsNoTracking().SingleOrDefaultAsync(session => session.Id == id, cancellationToken);

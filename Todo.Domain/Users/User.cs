@@ -31,4 +31,14 @@ public sealed class User
     public string PasswordHash { get; private set; }
 
     public DateTime CreatedAt { get; private set; }
+
+    /// <summary>
+    /// How many todos the user has, and how many of them are completed: kept by the database itself (triggers on the
+    /// todos table, in the same statement as every insert, delete and completion change), so a list's totalCount is
+    /// one row read however many todos there are, and stays right whichever process or tool writes.
+    /// </summary>
+    public int TodoCount { get; private set; }
+
+    /// <inheritdoc cref="TodoCount"/>
+    public int CompletedTodoCount { get; private set; }
 }
