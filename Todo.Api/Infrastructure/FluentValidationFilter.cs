@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
@@ -11,6 +12,9 @@ namespace Todo.Api.Infrastructure;
 /// </summary>
 public sealed class FluentValidationFilter(IServiceProvider services) : IAsyncActionFilter
 {
+    // MakeGenericType costs more than the validation of a small request; the argument types are few.
+    private static readonly ConcurrentDictionary<Type, Type> ValidatorTypes = new();
+
     public async Task OnActionExecutionAsync(ActionExecutingContext context, ActionExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -24,7 +28,7 @@ public sealed class FluentValidationFilter(IServiceProvider services) : IAsyncAc
                 continue;
             }
 
-            var validatorType = typeof(IValidator<>).MakeGenericType(argument.GetType());
+            var validatorType = ValidatorTypes.GetOrAdd(argument.GetType(), type => typeof(IValidator<>).MakeGenericType(type));
             if (services.GetService(validatorType) is not IValidator validator)
             {
                 continue;

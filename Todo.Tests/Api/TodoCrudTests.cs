@@ -369,6 +369,56 @@ public abstract class TodoCrudTests(TodoApplication app)
         return await Json.ReadAsync(response, HttpStatusCode.Created);
     }
 
+    [DatabaseFact]
+    public async Task The_counts_follow_parallel_creates_completions_and_deletes_with_and_without_the_filter()
+    {
+        using var user = await app.CreateUserAsync();
+        using var other = await app.CreateUserAsync();
+        var ids = await Task.WhenAll(Enumerable.Range(0, 12).Select(async index =>
+        {
+            using var created = await user.Client.PostAsync("/todos", Json.Raw($$"""{"title":"todo {{index}}","completed":{{(index < 4 ? "true" : "false")}}}"""));
+            return (await Json.ReadAsync(created, HttpStatusCode.Created)).GetProperty("id").GetInt32();
+        }));
+        using (await other.Client.PostAsync("/todos", Json.Raw("""{"title":"someone else's","completed":true}""")))
+        {
+        }
+
+        // Completing one twice counts once; un-completing one of the first four; deleting a completed and an open one.
+        await Task.WhenAll(
+            PatchAsync(ids[4], """{"completed":true}"""),
+            PatchAsync(ids[4], """{"completed":true}"""),
+            PatchAsync(ids[0], """{"completed":false}"""),
+            PatchAsync(ids[5], """{"title":"renamed"}"""));
+        using (var deleted = await user.Client.DeleteAsync($"/todos/{ids[1]}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        using (var deleted = await user.Client.DeleteAsync($"/todos/{ids[11]}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        // Completed now: 2, 3 and 4 of the first; open: 0 and 5 to 10.
+        Assert.Equal(10, await TotalCountAsync(""));
+        Assert.Equal(3, await TotalCountAsync("&completed=true"));
+        Assert.Equal(7, await TotalCountAsync("&completed=false"));
+
+        async Task PatchAsync(int id, string body)
+        {
+            using var response = await user.Client.PatchAsync($"/todos/{id}", Json.Raw(body));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        async Task<int> TotalCountAsync(string filter)
+        {
+            using var response = await user.Client.GetAsync($"/todos?page=1&pageSize=100{filter}");
+            var page = await Json.ReadAsync(response, HttpStatusCode.OK);
+            Assert.Equal(page.GetProperty("items").GetArrayLength(), page.GetProperty("totalCount").GetInt32());
+            return page.GetProperty("totalCount").GetInt32();
+        }
+    }
+
     private static async Task<JsonElement> GetAsync(TestUser user, int id)
     {
         using var response = await user.Client.GetAsync($"/todos/{id}");
