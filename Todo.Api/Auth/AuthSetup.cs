@@ -49,6 +49,7 @@ public static class AuthSetup
 
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerConfigurator>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.WithoutDataProtectionKeyRingAtStartup();
         services.AddAuthorization();
         return services;
     }

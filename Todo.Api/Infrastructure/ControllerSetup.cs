@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,10 @@ public static class ControllerSetup
     {
         services.Configure<RouteOptions>(options =>
             options.SetParameterPolicy<PositiveIdRouteConstraint>(PositiveIdRouteConstraint.Name));
+        // Without a manager of its own, MVC finds its application parts at start-up by reading the dependency
+        // manifest and loading every assembly that references MVC, then scans all of their types for controllers;
+        // the API's controllers are all in this assembly.
+        services.AddSingleton(new ApplicationPartManager { ApplicationParts = { new AssemblyPart(typeof(ControllerSetup).Assembly) } });
         services.AddControllers(options =>
             {
                 options.Filters.Add<FluentValidationFilter>();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Todo.Domain.Persistence;
+using Todo.Domain.Users;
 
 namespace Todo.Api.Infrastructure;
 
@@ -11,7 +12,20 @@ public sealed class DatabaseHealthCheck(TodoDbContext db) : IHealthCheck
     {
         try
         {
-            await db.Users.AnyAsync(cancellationToken);
+            // Plain SQL rather than a LINQ query: a cold start's first /health need not wait for EF Core to
+            // compile one.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = $"""SELECT EXISTS (SELECT 1 FROM "{db.Model.FindEntityType(typeof(User))!.GetTableName()}")""";
+                await command.ExecuteScalarAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+
             return HealthCheckResult.Healthy();
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -36,6 +36,14 @@ public sealed partial class DatabaseMigrator(
         if (topology.Provider == DatabaseProvider.Postgres)
         {
             await EnsurePostgresDatabaseAsync(db, cancellationToken);
+
+            // Instances that find nothing to do need not queue for the lock one by one.
+            if (await MigrationHistory.AllKnownAppliedAsync(db, topology.Provider, cancellationToken))
+            {
+                MarkUpToDate();
+                return;
+            }
+
             await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
             await connection.OpenAsync(cancellationToken);
             await LockAsync(connection, cancellationToken);
@@ -52,10 +60,20 @@ public sealed partial class DatabaseMigrator(
                 await unlock.ExecuteScalarAsync(CancellationToken.None);
             }
         }
+        else if (await MigrationHistory.AllKnownAppliedAsync(db, topology.Provider, cancellationToken))
+        {
+            MarkUpToDate();
+        }
         else
         {
             await ApplyPendingAsync(db, cancellationToken);
         }
+    }
+
+    private void MarkUpToDate()
+    {
+        LogUpToDate(logger);
+        state.MarkAllApplied();
     }
 
     /// <summary>Per-database settings that belong to the file rather than a connection: SQLite's write-ahead log.</summary>
@@ -108,8 +126,7 @@ public sealed partial class DatabaseMigrator(
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)
         {
-            LogUpToDate(logger);
-            state.MarkAllApplied();
+            MarkUpToDate();
             return;
         }
 

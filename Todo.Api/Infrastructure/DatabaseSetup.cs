@@ -6,6 +6,7 @@ using Todo.Domain.Sessions;
 using Todo.Domain.Todos;
 using Todo.Domain.Users;
 using Todo.Lambda;
+using Todo.Migrations.Sqlite.CompiledModel;
 
 namespace Todo.Api.Infrastructure;
 
@@ -46,12 +47,18 @@ public static partial class DatabaseSetup
         }
         else
         {
+            // The compiled model (Migrations/Sqlite/CompiledModel) spares every cold start building the model, the
+            // larger part of the first database use. It must follow the model: CompiledModelTests fails when it does
+            // not; regenerate it with
+            //   dotnet ef dbcontext optimize --project Migrations/Sqlite --startup-project Todo.Api --output-dir CompiledModel --namespace Todo.Migrations.Sqlite.CompiledModel
+            // PostgreSQL keeps the model built at run time: it starts less often (no Lambda package carries it).
             // Resolved when the first context is made (the start-up migration), once the host knows whether the
             // Lambda adapter runs it: there the package's database is copied into the writable temp directory.
             var writes = new SqliteWriteGate(databaseOptions.BusyTimeout);
             services.AddSingleton(writes);
             services.AddDbContextPool<TodoDbContext>((provider, options) => options
                 .UseSqlite(SqliteConnectionString(provider, configured, databaseOptions, environment.ContentRootPath), sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
+                .UseModel(TodoDbContextModel.Instance)
                 .AddInterceptors(new SqliteConnectionSetup())
                 .AddInterceptors(writes.Interceptors));
         }

@@ -1,8 +1,11 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Todo.Api.Infrastructure;
 using Todo.Tests.Support;
@@ -171,6 +174,17 @@ public sealed class StartupTests
         using var me = await client.GetAsync("/auth/me");
 
         Assert.Equal(id, (await Json.ReadAsync(me, HttpStatusCode.OK)).GetProperty("id").GetInt32());
+    }
+
+    [Fact]
+    public async Task Startup_loads_no_Data_Protection_key_ring()
+    {
+        await using var app = CreateApplication("Production", "0123456789abcdef0123456789abcdef");
+        var keyRingWarmUp = typeof(DataProtectionOptions).Assembly.GetType("Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService");
+
+        // Else ASP.NET Core renamed it, and DataProtectionSetup no longer finds it.
+        Assert.NotNull(keyRingWarmUp);
+        Assert.DoesNotContain(app.Services.GetServices<IHostedService>(), service => service.GetType() == keyRingWarmUp);
     }
 
     private static async Task AssertAccountsWorkAsync(TodoApplication app)
