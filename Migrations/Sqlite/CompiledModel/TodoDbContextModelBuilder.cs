@@ -11,7 +11,7 @@ namespace Todo.Migrations.Sqlite.CompiledModel
     public partial class TodoDbContextModel
     {
         private TodoDbContextModel()
-            : base(skipDetectChanges: false, modelId: new Guid("83e7563f-885f-4586-8ed7-afcea745b15c"), entityTypeCount: 5)
+            : base(skipDetectChanges: false, modelId: new Guid("8cf3059f-6ed0-4807-804d-04ae08ff4913"), entityTypeCount: 5)
         {
         }
 

@@ -20,7 +20,7 @@ namespace Todo.Migrations.Sqlite.CompiledModel
                 "Todo.Domain.Users.User",
                 typeof(User),
                 baseEntityType,
-                propertyCount: 5,
+                propertyCount: 7,
                 unnamedIndexCount: 1,
                 keyCount: 1);
 
@@ -31,6 +31,15 @@ namespace Todo.Migrations.Sqlite.CompiledModel
                 fieldInfo: typeof(User).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw,
+                sentinel: 0);
+
+            var completedTodoCount = runtimeEntityType.AddProperty(
+                "CompletedTodoCount",
+                typeof(int),
+                propertyInfo: typeof(User).GetProperty("CompletedTodoCount", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(User).GetField("<CompletedTodoCount>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                beforeSaveBehavior: PropertySaveBehavior.Ignore,
+                afterSaveBehavior: PropertySaveBehavior.Ignore,
                 sentinel: 0);
 
             var createdAt = runtimeEntityType.AddProperty(
@@ -60,6 +69,15 @@ namespace Todo.Migrations.Sqlite.CompiledModel
                 typeof(string),
                 propertyInfo: typeof(User).GetProperty("PasswordHash", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 fieldInfo: typeof(User).GetField("<PasswordHash>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+
+            var todoCount = runtimeEntityType.AddProperty(
+                "TodoCount",
+                typeof(int),
+                propertyInfo: typeof(User).GetProperty("TodoCount", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                fieldInfo: typeof(User).GetField("<TodoCount>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+                beforeSaveBehavior: PropertySaveBehavior.Ignore,
+                afterSaveBehavior: PropertySaveBehavior.Ignore,
+                sentinel: 0);
 
             var key = runtimeEntityType.AddKey(
                 new[] { id });
