@@ -41,7 +41,7 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
     [InlineData("zz")] // not hexadecimal
     public async Task A_bad_chunk_size_is_a_400_problem_logged_in_one_line(string chunkSize)
     {
-        var logged = Api.Output.Count;
+        var logged = await LoggedSoFarAsync();
 
         var response = await RawHttp.SendAsync(Api.BaseAddress, LoginRequestHead + "Transfer-Encoding: chunked\r\n\r\n" +
             $"{chunkSize}\r\n{{\"email\":\"a@example.com\"}}\r\n0\r\n\r\n");
@@ -60,7 +60,7 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
     [InlineData("Transfer-Encoding: chunked\r\n\r\n3\r\n{\"emailXX\r\n0\r\n\r\n")] // a chunk longer than its size
     public async Task A_body_cut_short_or_overrunning_its_chunk_costs_at_most_one_log_line_and_no_stack_trace(string framing)
     {
-        var logged = Api.Output.Count;
+        var logged = await LoggedSoFarAsync();
 
         var response = await RawHttp.SendAsync(Api.BaseAddress, LoginRequestHead + framing, closeAfterSending: true);
 
@@ -112,6 +112,20 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
         Assert.DoesNotContain("   at ", line, StringComparison.Ordinal);
     }
 
+    /// <summary>How many lines are logged, once the lines of earlier requests are all out (the log is written in batches).</summary>
+    private async Task<int> LoggedSoFarAsync()
+    {
+        int count;
+        do
+        {
+            count = Api.Output.Count;
+            await Task.Delay(200);
+        }
+        while (Api.Output.Count != count);
+
+        return count;
+    }
+
     /// <summary>The lines logged after the first <paramref name="before"/>, once the log has been quiet for a moment.</summary>
     private async Task<IReadOnlyList<string>> NewLogLinesAsync(int before)
     {
@@ -123,7 +137,7 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
             count = Api.Output.Count;
         }
 
-        // The console logger writes from a queue: wait until nothing more arrives.
+        // The console logger writes in batches: wait until nothing more arrives.
         do
         {
             count = Api.Output.Count;
