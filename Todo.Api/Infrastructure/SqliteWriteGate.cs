@@ -147,5 +147,14 @@ public sealed class SqliteWriteGate(TimeSpan busyTimeout) : IDisposable
             queue.Leave(connection);
             return Task.CompletedTask;
         }
+
+        // A context disposed with its connection open closes it without the events above.
+        public override void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => queue.Leave(connection);
+
+        public override Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            queue.Leave(connection);
+            return Task.CompletedTask;
+        }
     }
 }
