@@ -47,15 +47,17 @@ public static partial class DatabaseSetup
         }
         else
         {
+            var writes = new SqliteWriteGate(databaseOptions.BusyTimeout);
+            services.AddSingleton(writes);
+
             // The compiled model (Migrations/Sqlite/CompiledModel) spares every cold start building the model, the
             // larger part of the first database use. It must follow the model: CompiledModelTests fails when it does
             // not; regenerate it with
             //   dotnet ef dbcontext optimize --project Migrations/Sqlite --startup-project Todo.Api --output-dir CompiledModel --namespace Todo.Migrations.Sqlite.CompiledModel
             // PostgreSQL keeps the model built at run time: it starts less often (no Lambda package carries it).
-            // Resolved when the first context is made (the start-up migration), once the host knows whether the
-            // Lambda adapter runs it: there the package's database is copied into the writable temp directory.
-            var writes = new SqliteWriteGate(databaseOptions.BusyTimeout);
-            services.AddSingleton(writes);
+            // The connection string is resolved when the first context is made (the start-up migration), once the host
+            // knows whether the Lambda adapter runs it: there the package's database is copied into the writable temp
+            // directory.
             services.AddDbContextPool<TodoDbContext>((provider, options) => options
                 .UseSqlite(SqliteConnectionString(provider, configured, databaseOptions, environment.ContentRootPath), sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
                 .UseModel(TodoDbContextModel.Instance)
