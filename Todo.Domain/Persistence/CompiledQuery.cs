@@ -14,5 +14,8 @@ internal sealed class CompiledQuery<TQuery>(Func<TQuery> compile)
 {
     private readonly ConditionalWeakTable<IModel, TQuery> _compiled = [];
 
-    public TQuery For(DbContext db) => _compiled.GetValue(db.Model, _ => compile());
+    // Made once: a lambda written at the call would be a new delegate on every query.
+    private readonly ConditionalWeakTable<IModel, TQuery>.CreateValueCallback _compile = _ => compile();
+
+    public TQuery For(DbContext db) => _compiled.GetValue(db.Model, _compile);
 }
