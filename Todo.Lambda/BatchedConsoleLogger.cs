@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using System.Buffers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
 
@@ -8,7 +7,8 @@ namespace Todo.Lambda;
 /// <summary>
 /// A console logger for a long-running server. The framework's console logger hands every line to its writer thread
 /// and wakes that thread each time: on a busy server with one request line per request, the wake-ups cost more than
-/// the requests. Here the calling thread formats its line and appends it to a shared buffer; one writer thread
+/// the requests. Here the calling thread formats its line (UTF-8, see <see cref="FlatJsonConsoleFormatter"/>) and
+/// appends its bytes to a shared buffer; one writer thread
 /// writes the buffer to standard output every <see cref="Interval"/> in one call, sooner when much is waiting or a
 /// line is an error. A line is therefore out at most an interval after it was logged; disposing (the host stopping)
 /// writes what is left.
@@ -20,16 +20,15 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
 
     private const int EarlyWriteLength = 64 * 1024;
 
-    [ThreadStatic]
-    private static StringWriter? _lineBuffer;
-
-    private readonly ConsoleFormatter _formatter;
+    private readonly FlatJsonConsoleFormatter _formatter;
     private readonly Stream _output;
     private readonly Lock _pendingLock = new();
     private readonly AutoResetEvent _wake = new(false);
     private readonly Thread _writer;
-    private StringBuilder _pending = new();
-    private StringBuilder _writing = new();
+    // Two buffers that trade places at each write, grown once to what a batch needs and reused: a string or array
+    // per batch would be as large as the batch and, past 85 KB, a large-object allocation that forces full GCs.
+    private ArrayBufferWriter<byte> _pending = new(EarlyWriteLength);
+    private ArrayBufferWriter<byte> _writing = new(EarlyWriteLength);
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
     private volatile bool _disposed;
 
@@ -40,7 +39,7 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
 
     internal BatchedConsoleLoggerProvider(IEnumerable<ConsoleFormatter> formatters, Stream output)
     {
-        _formatter = formatters.First(formatter => formatter.Name == FlatJsonConsole.FormatterName);
+        _formatter = formatters.OfType<FlatJsonConsoleFormatter>().First();
         _output = output;
         _writer = new Thread(WriteUntilDisposed) { IsBackground = true, Name = "Console log writer" };
         _writer.Start();
@@ -65,10 +64,8 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
 
     private void Log<TState>(string category, LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        var line = _lineBuffer ??= new StringWriter(CultureInfo.InvariantCulture);
-        var text = line.GetStringBuilder().Clear();
-        _formatter.Write(new LogEntry<TState>(logLevel, category, eventId, state, exception, formatter), _scopes, line);
-        if (text.Length == 0)
+        var line = _formatter.Format(new LogEntry<TState>(logLevel, category, eventId, state, exception, formatter), _scopes);
+        if (line.IsEmpty)
         {
             return;
         }
@@ -76,8 +73,8 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
         bool writeNow;
         lock (_pendingLock)
         {
-            _pending.Append(text);
-            writeNow = _pending.Length >= EarlyWriteLength;
+            _pending.Write(line);
+            writeNow = _pending.WrittenCount >= EarlyWriteLength;
         }
 
         if (writeNow || logLevel >= LogLevel.Error)
@@ -104,14 +101,14 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
             (_pending, _writing) = (_writing, _pending);
         }
 
-        if (_writing.Length == 0)
+        if (_writing.WrittenCount == 0)
         {
             return;
         }
 
         try
         {
-            _output.Write(Encoding.UTF8.GetBytes(_writing.ToString()));
+            _output.Write(_writing.WrittenSpan);
             _output.Flush();
         }
         catch (IOException)
@@ -119,7 +116,7 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
             // A closed standard output must not take the server down; the lines are lost either way.
         }
 
-        _writing.Clear();
+        _writing.ResetWrittenCount();
     }
 
     private sealed class BatchedConsoleLogger(BatchedConsoleLoggerProvider provider, string category) : ILogger

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Todo.Lambda;
 
 /// <summary>
-/// One JSON object per line, written by the framework's JSON console formatter, with the key/value pairs of the
+/// One JSON object per line, the framework's JSON console formatter's keys and values, with the key/value pairs of the
 /// line's scopes as top-level keys: log stores query fields at the top (CloudWatch Logs Insights' <c>filter
 /// cold_start = 1</c>, <c>fields function_request_id</c>, as Powertools for AWS Lambda writes them), not inside the
 /// formatter's <c>Scopes</c> array at a position that varies with the nesting.
@@ -23,8 +24,8 @@ public static class FlatJsonConsole
 
     /// <summary>
     /// Makes the console write flat JSON lines, timestamped in UTC with <see cref="TimestampFormat"/>;
-    /// <paramref name="configure"/> may change the options of the framework's JSON formatter, which writes each entry
-    /// first (scopes are always included, and a line is never indented).
+    /// <paramref name="configure"/> may change the JSON formatter options (scopes are always included, and a line is never
+    /// indented).
     /// </summary>
     public static ILoggingBuilder AddFlatJsonConsole(this ILoggingBuilder logging, Action<JsonConsoleFormatterOptions>? configure = null)
     {
@@ -48,8 +49,7 @@ public static class FlatJsonConsole
     /// </summary>
     public static ILoggingBuilder AddBatchedFlatJsonConsole(this ILoggingBuilder logging, Action<JsonConsoleFormatterOptions>? configure = null)
     {
-        // The framework's console registers the formatters (the JSON one this one builds on among them); only its
-        // logger is replaced.
+        // The framework's console registers the formatter and its options; only its logger is replaced.
         logging.AddFlatJsonConsole(configure);
         foreach (var console in logging.Services.Where(service => service.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
         {
@@ -62,116 +62,274 @@ public static class FlatJsonConsole
 }
 
 /// <summary>
-/// Lets the framework's JSON formatter write the entry into a per-thread buffer, then writes that object again with
-/// each scope's key/value pairs lifted to the top level. The framework's own keys (<c>Timestamp</c>, <c>LogLevel</c>,
-/// <c>Category</c>, <c>Message</c>, <c>Exception</c>, <c>State</c>, …) win over a scope key of the same name; among
-/// scopes the innermost wins, so every key appears once. A scope object's own <c>Message</c> (its text form) is
-/// dropped: it only repeats its pairs. Scopes that are no key/value pairs (a plain string) have no key to lift and stay
-/// in <c>Scopes</c>, which is left out when nothing is left in it.
+/// Writes an entry as the framework's JSON formatter does (<c>Timestamp</c>, <c>EventId</c>, <c>LogLevel</c>,
+/// <c>Category</c>, <c>Message</c>, <c>Exception</c>, <c>State</c>; numbers and booleans as JSON, anything else as its
+/// invariant text), with each scope's key/value pairs at the top level instead of in a <c>Scopes</c> array. Those keys
+/// win over a scope key of the same name; among scopes the innermost wins, at the place where the key first appeared, so
+/// every key appears once. A scope's <c>Message</c> (its text form) is left out: it only repeats its pairs. Scopes that
+/// are no key/value pairs (a plain string) have no key to lift and stay in <c>Scopes</c>, left out when empty.
 /// </summary>
 /// <remarks>
-/// Parsing each line again costs a few microseconds; what it buys is that the framework keeps deciding how a value,
-/// an exception or a state is written, and this class only moves members.
+/// Straight into a per-thread UTF-8 buffer: a line per request is on every request's path, and writing the framework's
+/// object first and moving its members after (what this class did before) cost a parse and four copies of each line.
 /// </remarks>
 internal sealed class FlatJsonConsoleFormatter : ConsoleFormatter
 {
     private const string ScopesProperty = "Scopes";
-    private const string ScopeTextProperty = "Message";
 
     [ThreadStatic]
-    private static StringWriter? _entryBuffer;
+    private static LineWriter? _lineWriter;
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? _lineBuffer;
-
-    private readonly IServiceProvider _services;
     private readonly IOptionsMonitor<JsonConsoleFormatterOptions> _options;
-    private ConsoleFormatter? _json;
 
-    public FlatJsonConsoleFormatter(IServiceProvider services, IOptionsMonitor<JsonConsoleFormatterOptions> options)
+    public FlatJsonConsoleFormatter(IOptionsMonitor<JsonConsoleFormatterOptions> options)
         : base(FlatJsonConsole.FormatterName)
     {
-        _services = services;
         _options = options;
     }
 
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
-        var entry = _entryBuffer ??= new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        entry.GetStringBuilder().Clear();
-        JsonFormatter.Write(logEntry, scopeProvider, entry);
-        var written = entry.GetStringBuilder();
-        if (written.Length == 0)
+        var line = Format(logEntry, scopeProvider);
+        if (line.IsEmpty)
         {
             return;
         }
 
-        using var document = JsonDocument.Parse(written.ToString());
-        var line = _lineBuffer ??= new ArrayBufferWriter<byte>();
-        line.ResetWrittenCount();
-        using (var writer = new Utf8JsonWriter(line, _options.CurrentValue.JsonWriterOptions with { Indented = false }))
+        var chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(line.Length));
+        try
         {
-            WriteFlat(document.RootElement, writer);
+            textWriter.Write(chars, 0, Encoding.UTF8.GetChars(line, chars));
         }
-
-        textWriter.Write(Encoding.UTF8.GetString(line.WrittenSpan));
-        textWriter.Write(Environment.NewLine);
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
     }
 
-    // The framework's formatter is internal and registered as one of the console's formatters, as this one is; taken
-    // from the container at the first line, because asking for the formatters while they are made would be a cycle.
-    private ConsoleFormatter JsonFormatter => _json ??= _services.GetServices<ConsoleFormatter>().First(formatter => formatter.Name == ConsoleFormatterNames.Json);
-
-    internal static void WriteFlat(JsonElement entry, Utf8JsonWriter writer)
+    /// <summary>
+    /// The entry's line in UTF-8, line break included, in a buffer of the calling thread that its next call reuses;
+    /// empty when the entry has neither a message nor an exception (as the framework's formatter writes nothing then).
+    /// </summary>
+    internal ReadOnlySpan<byte> Format<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider)
     {
-        var lifted = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        var unlifted = new List<JsonElement>();
-        if (entry.TryGetProperty(ScopesProperty, out var scopes) && scopes.ValueKind == JsonValueKind.Array)
+        var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+        if (message is null && logEntry.Exception is null)
         {
-            foreach (var scope in scopes.EnumerateArray())
-            {
-                if (scope.ValueKind != JsonValueKind.Object)
-                {
-                    unlifted.Add(scope);
-                    continue;
-                }
-
-                foreach (var pair in scope.EnumerateObject())
-                {
-                    if (!pair.NameEquals(ScopeTextProperty) && !entry.TryGetProperty(pair.Name, out _))
-                    {
-                        lifted[pair.Name] = pair.Value;
-                    }
-                }
-            }
+            return default;
         }
+
+        var options = _options.CurrentValue;
+        var lineWriter = _lineWriter ??= new LineWriter();
+        var writer = lineWriter.Start(options);
 
         writer.WriteStartObject();
-        foreach (var property in entry.EnumerateObject())
+        var reserved = new ReservedKeys(options.TimestampFormat is not null, logEntry.Exception is not null, logEntry.State is not null);
+        if (options.TimestampFormat is { } timestampFormat)
         {
-            if (!property.NameEquals(ScopesProperty))
+            var now = options.UseUtcTimestamp ? DateTimeOffset.UtcNow : DateTimeOffset.Now;
+            Span<char> timestamp = stackalloc char[64];
+            if (now.TryFormat(timestamp, out var length, timestampFormat, CultureInfo.InvariantCulture))
             {
-                property.WriteTo(writer);
+                writer.WriteString("Timestamp", timestamp[..length]);
+            }
+            else
+            {
+                writer.WriteString("Timestamp", now.ToString(timestampFormat, CultureInfo.InvariantCulture));
             }
         }
 
-        foreach (var (name, value) in lifted)
+        writer.WriteNumber("EventId", logEntry.EventId.Id);
+        writer.WriteString("LogLevel", LevelName(logEntry.LogLevel));
+        writer.WriteString("Category", logEntry.Category);
+        writer.WriteString("Message", message);
+        if (logEntry.Exception is { } exception)
         {
-            writer.WritePropertyName(name);
-            value.WriteTo(writer);
+            writer.WriteString("Exception", exception.ToString());
         }
 
-        if (unlifted.Count > 0)
+        if (logEntry.State is { } state)
+        {
+            writer.WriteStartObject("State");
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> pairs)
+            {
+                for (var i = 0; i < pairs.Count; i++)
+                {
+                    WriteValue(writer, pairs[i].Key, pairs[i].Value);
+                }
+            }
+            else
+            {
+                writer.WriteString("Message", state.ToString());
+            }
+
+            writer.WriteEndObject();
+        }
+
+        lineWriter.CollectScopes(scopeProvider, reserved);
+        foreach (var (key, value) in lineWriter.ScopePairs)
+        {
+            WriteValue(writer, key, value);
+        }
+
+        if (lineWriter.TextScopes.Count > 0)
         {
             writer.WriteStartArray(ScopesProperty);
-            foreach (var scope in unlifted)
+            foreach (var text in lineWriter.TextScopes)
             {
-                scope.WriteTo(writer);
+                writer.WriteStringValue(text);
             }
 
             writer.WriteEndArray();
         }
 
         writer.WriteEndObject();
+        return lineWriter.Finish();
+    }
+
+    private static string LevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "Trace",
+        LogLevel.Debug => "Debug",
+        LogLevel.Information => "Information",
+        LogLevel.Warning => "Warning",
+        LogLevel.Error => "Error",
+        LogLevel.Critical => "Critical",
+        _ => level.ToString(),
+    };
+
+    private static void WriteValue(Utf8JsonWriter writer, string key, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNull(key); break;
+            case bool flag: writer.WriteBoolean(key, flag); break;
+            case int number: writer.WriteNumber(key, number); break;
+            case long number: writer.WriteNumber(key, number); break;
+            case double number when double.IsFinite(number): writer.WriteNumber(key, number); break;
+            case float number when float.IsFinite(number): writer.WriteNumber(key, number); break;
+            case decimal number: writer.WriteNumber(key, number); break;
+            case byte number: writer.WriteNumber(key, number); break;
+            case sbyte number: writer.WriteNumber(key, number); break;
+            case short number: writer.WriteNumber(key, number); break;
+            case ushort number: writer.WriteNumber(key, number); break;
+            case uint number: writer.WriteNumber(key, number); break;
+            case ulong number: writer.WriteNumber(key, number); break;
+
+            // NaN and infinities have no JSON number: their text, as for any other value.
+            default: writer.WriteString(key, Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+        }
+    }
+
+    /// <summary>The keys a scope pair may not take: the entry's own, where written.</summary>
+    private readonly record struct ReservedKeys(bool Timestamp, bool Exception, bool State)
+    {
+        public bool Contains(string key) => key switch
+        {
+            "EventId" or "LogLevel" or "Category" or "Message" or ScopesProperty => true,
+            "Timestamp" => Timestamp,
+            "Exception" => Exception,
+            "State" => State,
+            _ => false,
+        };
+    }
+
+    /// <summary>A thread's buffer, JSON writer and scope lists, reused line after line.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Thread-static; the writer holds only managed memory.")]
+    private sealed class LineWriter
+    {
+        private static readonly byte[] NewLine = Encoding.UTF8.GetBytes(Environment.NewLine);
+
+        private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+        private Utf8JsonWriter? _writer;
+        private JsonConsoleFormatterOptions? _writerOptions;
+        private ReservedKeys _reserved;
+
+        public List<KeyValuePair<string, object?>> ScopePairs { get; } = [];
+
+        public List<string?> TextScopes { get; } = [];
+
+        public Utf8JsonWriter Start(JsonConsoleFormatterOptions options)
+        {
+            _buffer.ResetWrittenCount();
+
+            // A writer per options instance: the monitor hands out a new one when the configuration changes.
+            if (_writer is null || !ReferenceEquals(options, _writerOptions))
+            {
+                _writer?.Dispose();
+                _writer = new Utf8JsonWriter(_buffer, options.JsonWriterOptions with { Indented = false });
+                _writerOptions = options;
+            }
+            else
+            {
+                _writer.Reset(_buffer);
+            }
+
+            return _writer;
+        }
+
+        public ReadOnlySpan<byte> Finish()
+        {
+            _writer!.Flush();
+            _buffer.Write(NewLine);
+            return _buffer.WrittenSpan;
+        }
+
+        public void CollectScopes(IExternalScopeProvider? scopes, ReservedKeys reserved)
+        {
+            ScopePairs.Clear();
+            TextScopes.Clear();
+            if (scopes is null)
+            {
+                return;
+            }
+
+            _reserved = reserved;
+            scopes.ForEachScope(static (scope, self) => self.Collect(scope), this);
+        }
+
+        // Outermost scope first: a later (inner) value replaces an earlier one in place.
+        private void Collect(object? scope)
+        {
+            switch (scope)
+            {
+                case IReadOnlyList<KeyValuePair<string, object?>> list:
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        Add(list[i]);
+                    }
+
+                    break;
+                case IEnumerable<KeyValuePair<string, object?>> pairs:
+                    foreach (var pair in pairs)
+                    {
+                        Add(pair);
+                    }
+
+                    break;
+                default:
+                    TextScopes.Add(Convert.ToString(scope, CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
+
+        private void Add(KeyValuePair<string, object?> pair)
+        {
+            if (_reserved.Contains(pair.Key))
+            {
+                return;
+            }
+
+            for (var i = 0; i < ScopePairs.Count; i++)
+            {
+                if (string.Equals(ScopePairs[i].Key, pair.Key, StringComparison.Ordinal))
+                {
+                    ScopePairs[i] = pair;
+                    return;
+                }
+            }
+
+            ScopePairs.Add(pair);
+        }
     }
 }

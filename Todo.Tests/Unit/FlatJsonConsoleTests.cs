@@ -9,7 +9,7 @@ namespace Todo.Tests.Unit;
 
 /// <summary>
 /// The console formatter of every host outside Development, as the console logger calls it: the framework's JSON
-/// formatter writes the entry, and the scopes' pairs come out as top-level keys.
+/// formatter's keys and values, and the scopes' pairs as top-level keys.
 /// </summary>
 public sealed partial class FlatJsonConsoleTests
 {
@@ -56,6 +56,25 @@ public sealed partial class FlatJsonConsoleTests
     }
 
     [Fact]
+    public void An_exception_and_a_number_JSON_has_no_form_for_still_make_one_valid_line()
+    {
+        var line = Write("Todo.Tests", logger =>
+        {
+            using var scope = logger.BeginScope(new Dictionary<string, object?> { ["Exception"] = "a scope's key", ["ratio"] = double.NaN, ["missing"] = null });
+            LogFailed(logger, new InvalidOperationException("the cause"), double.PositiveInfinity);
+        });
+
+        using var document = JsonDocument.Parse(line);
+        var root = document.RootElement;
+        Assert.Equal("Error", root.GetProperty("LogLevel").GetString());
+        Assert.Contains("InvalidOperationException: the cause", root.GetProperty("Exception").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Infinity", root.GetProperty("State").GetProperty("Elapsed").GetString());
+        Assert.Equal("NaN", root.GetProperty("ratio").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("missing").ValueKind);
+        Assert.Single(root.EnumerateObject(), property => property.NameEquals("Exception"));
+    }
+
+    [Fact]
     public void The_console_uses_it_once_added()
     {
         using var services = new ServiceCollection().AddLogging(logging => logging.AddFlatJsonConsole()).BuildServiceProvider();
@@ -76,6 +95,9 @@ public sealed partial class FlatJsonConsoleTests
 
     [LoggerMessage(Level = LogLevel.Information, Message = "GET {Route} responded {StatusCode}")]
     private static partial void LogResponded(ILogger logger, string route, int statusCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Failed after {Elapsed} ms")]
+    private static partial void LogFailed(ILogger logger, Exception exception, double elapsed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Nothing in scope {Value}")]
     private static partial void LogNothingInScope(ILogger logger, string value);
