@@ -33,19 +33,29 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
     {
         ArgumentNullException.ThrowIfNull(query);
 
-        var totalCount = await CountOf.For(Db)(Db, ownerId, query.Completed, cancellationToken);
-        var skip = ((long)query.Page - 1) * query.PageSize;
-        if (skip >= totalCount)
+        // Both queries on one opened connection: left to EF Core, each would take one from the pool and give it back
+        // (with SQLite, every open also registers EF Core's functions on the connection again).
+        await Db.Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            return new TodoPage([], query.Page, query.PageSize, totalCount);
-        }
+            var totalCount = await CountOf.For(Db)(Db, ownerId, query.Completed, cancellationToken);
+            var skip = ((long)query.Page - 1) * query.PageSize;
+            if (skip >= totalCount)
+            {
+                return new TodoPage([], query.Page, query.PageSize, totalCount);
+            }
 
-        var items = new List<TodoItem>(query.PageSize);
-        await foreach (var todo in PageOf.For(Db)(Db, ownerId, query.Completed, (int)skip, query.PageSize).WithCancellation(cancellationToken))
+            var items = new List<TodoItem>(query.PageSize);
+            await foreach (var todo in PageOf.For(Db)(Db, ownerId, query.Completed, (int)skip, query.PageSize).WithCancellation(cancellationToken))
+            {
+                items.Add(todo);
+            }
+
+            return new TodoPage(items, query.Page, query.PageSize, totalCount);
+        }
+        finally
         {
-            items.Add(todo);
+            await Db.Database.CloseConnectionAsync();
         }
-
-        return new TodoPage(items, query.Page, query.PageSize, totalCount);
     }
 }
