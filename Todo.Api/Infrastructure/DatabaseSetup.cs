@@ -65,7 +65,11 @@ public static partial class DatabaseSetup
                 .AddInterceptors(writes.Interceptors));
         }
 
-        services.AddSingleton(new DatabaseTopology(provider));
+        var topology = new DatabaseTopology(provider);
+        services.AddSingleton(topology);
+
+        // Sessions seen live are remembered only where this process is the database's one writer.
+        services.AddSingleton(new LiveSessions(enabled: !topology.IsShared));
         services.AddScoped<UserRepository>();
         services.AddScoped<TodoRepository>();
         services.AddScoped<LoginThrottleRepository>();

@@ -3,19 +3,24 @@ using Todo.Domain.Persistence;
 
 namespace Todo.Domain.Sessions;
 
-/// <summary>Sessions and their refresh tokens. Ending a session deletes it; its tokens go with it (cascade).</summary>
-public sealed class SessionRepository(TodoDbContext db) : Repository<Session>(db)
+/// <summary>
+/// Sessions and their refresh tokens. Ending a session deletes it; its tokens go with it (cascade). Every deletion of
+/// sessions that may still be live is announced to <see cref="LiveSessions"/> once it is committed.
+/// </summary>
+public sealed class SessionRepository(TodoDbContext db, LiveSessions live) : Repository<Session>(db)
 {
-    // Compiled once: it runs on every authenticated request.
-    private static readonly CompiledQuery<Func<TodoDbContext, Guid, int, DateTime, CancellationToken, Task<bool>>> Active = new(() => EF.CompileAsyncQuery(
-        (TodoDbContext db, Guid id, int userId, DateTime now, CancellationToken _) =>
-            db.Sessions.Any(session => session.Id == id && session.UserId == userId && session.ExpiresAt > now)));
+    // Compiled once: it runs on every authenticated request that LiveSessions cannot answer.
+    private static readonly CompiledQuery<Func<TodoDbContext, Guid, int, CancellationToken, Task<DateTime?>>> ExpiryOf = new(() => EF.CompileAsyncQuery(
+        (TodoDbContext db, Guid id, int userId, CancellationToken _) => db.Sessions
+            .Where(session => session.Id == id && session.UserId == userId)
+            .Select(session => (DateTime?)session.ExpiresAt)
+            .FirstOrDefault()));
 
     private DbSet<RefreshToken> Tokens => Db.Set<RefreshToken>();
 
-    /// <summary>The per-request check behind every bearer token: one primary-key look-up.</summary>
-    public Task<bool> IsActiveAsync(Guid id, int userId, DateTime now, CancellationToken cancellationToken) =>
-        Active.For(Db)(Db, id, userId, now, cancellationToken);
+    /// <summary>The expiry of the user's session, null when there is no such session: one primary-key look-up.</summary>
+    public Task<DateTime?> FindExpiryAsync(Guid id, int userId, CancellationToken cancellationToken) =>
+        ExpiryOf.For(Db)(Db, id, userId, cancellationToken);
 
     public Task<Session?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         Entities.AsNoTracking().SingleOrDefaultAsync(session => session.Id == id, cancellationToken);
@@ -54,11 +59,29 @@ public sealed class SessionRepository(TodoDbContext db) : Repository<Session>(db
     public Task ForgetTokensBeforeAsync(Guid sessionId, int generation, CancellationToken cancellationToken) =>
         Tokens.Where(token => token.SessionId == sessionId && token.Generation < generation).ExecuteDeleteAsync(cancellationToken);
 
-    public Task EndAsync(Guid id, CancellationToken cancellationToken) =>
-        Entities.Where(session => session.Id == id).ExecuteDeleteAsync(cancellationToken);
+    public async Task EndAsync(Guid id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Entities.Where(session => session.Id == id).ExecuteDeleteAsync(cancellationToken);
+        }
+        finally
+        {
+            live.SessionsEnded();
+        }
+    }
 
-    public Task EndAllAsync(int userId, CancellationToken cancellationToken) =>
-        Entities.Where(session => session.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+    public async Task EndAllAsync(int userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Entities.Where(session => session.UserId == userId).ExecuteDeleteAsync(cancellationToken);
+        }
+        finally
+        {
+            live.SessionsEnded();
+        }
+    }
 
     public Task<int> DeleteExpiredAsync(DateTime now, CancellationToken cancellationToken) =>
         Entities.Where(session => session.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);

@@ -10,7 +10,7 @@ namespace Todo.Domain.Sessions;
 /// next one of the same session (rotation); a spent token presented again ends the whole session (reuse detection,
 /// RFC 9700 §4.14.2); a session never outlives its absolute expiry.
 /// </summary>
-public sealed class SessionService(SessionRepository sessions, TimeProvider time)
+public sealed class SessionService(SessionRepository sessions, LiveSessions live, TimeProvider time)
 {
     /// <summary>256 random bits, the contract's floor.</summary>
     private const int TokenBytes = 32;
@@ -70,8 +70,24 @@ public sealed class SessionService(SessionRepository sessions, TimeProvider time
         return new RefreshOutcome.Rotated(new IssuedSession(session, token));
     }
 
-    public Task<bool> IsActiveAsync(Guid id, int userId, CancellationToken cancellationToken) =>
-        sessions.IsActiveAsync(id, userId, StoredTime.UtcNow(time), cancellationToken);
+    /// <summary>Whether the user's session is live: the check behind every bearer token.</summary>
+    public async Task<bool> IsActiveAsync(Guid id, int userId, CancellationToken cancellationToken)
+    {
+        var now = StoredTime.UtcNow(time);
+        if (live.IsLive(id, userId, now))
+        {
+            return true;
+        }
+
+        var generation = live.Generation;
+        if (await sessions.FindExpiryAsync(id, userId, cancellationToken) is not { } expiresAt || expiresAt <= now)
+        {
+            return false;
+        }
+
+        live.Remember(id, userId, expiresAt, generation);
+        return true;
+    }
 
     public Task EndAsync(Guid id, CancellationToken cancellationToken) => sessions.EndAsync(id, cancellationToken);
 

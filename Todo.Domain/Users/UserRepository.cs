@@ -4,7 +4,7 @@ using Todo.Domain.Sessions;
 
 namespace Todo.Domain.Users;
 
-public sealed class UserRepository(TodoDbContext db) : Repository<User>(db)
+public sealed class UserRepository(TodoDbContext db, LiveSessions live) : Repository<User>(db)
 {
     public ValueTask<User?> FindAsync(int id, CancellationToken cancellationToken) => FindByIdAsync(id, cancellationToken);
 
@@ -17,19 +17,35 @@ public sealed class UserRepository(TodoDbContext db) : Repository<User>(db)
     /// <summary>A new password hash ends every session of the user, in the same transaction.</summary>
     public async Task ChangePasswordAsync(int id, string passwordHash, CancellationToken cancellationToken)
     {
-        await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
-        await Entities.Where(user => user.Id == id)
-            .ExecuteUpdateAsync(user => user.SetProperty(u => u.PasswordHash, passwordHash), cancellationToken);
-        await Db.Set<Session>().Where(session => session.UserId == id).ExecuteDeleteAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        try
+        {
+            await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
+            await Entities.Where(user => user.Id == id)
+                .ExecuteUpdateAsync(user => user.SetProperty(u => u.PasswordHash, passwordHash), cancellationToken);
+            await Db.Set<Session>().Where(session => session.UserId == id).ExecuteDeleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            live.SessionsEnded();
+        }
     }
 
     /// <summary>
     /// Deletes the user; their todos, sessions and refresh tokens go in the same statement (cascading foreign keys),
     /// so nothing of the account is left and the email is free again.
     /// </summary>
-    public Task DeleteAsync(int id, CancellationToken cancellationToken) =>
-        Entities.Where(user => user.Id == id).ExecuteDeleteAsync(cancellationToken);
+    public async Task DeleteAsync(int id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Entities.Where(user => user.Id == id).ExecuteDeleteAsync(cancellationToken);
+        }
+        finally
+        {
+            live.SessionsEnded();
+        }
+    }
 
     /// <exception cref="DuplicateEmailException">
     /// The address is already registered. The unique index on the normalised address decides, so races are safe;

@@ -1,3 +1,4 @@
+using Todo.Domain.Sessions;
 using Todo.Domain.Todos;
 using Todo.Domain.Users;
 using Todo.Tests.Support;
@@ -91,7 +92,7 @@ public sealed class RepositoryTests : IDisposable
     public async Task An_email_registered_twice_in_another_case_and_with_spaces_is_a_duplicate()
     {
         await using var db = await _database.CreateMigratedContextAsync();
-        var users = new UserRepository(db);
+        var users = new UserRepository(db, new LiveSessions(enabled: true));
         users.Add(new User("Alice@Example.com", "hash", Now));
         await users.SaveChangesAsync(CancellationToken.None);
 
@@ -177,7 +178,7 @@ public sealed class RepositoryTests : IDisposable
         todos.Add(new TodoItem(alice, "t", completed: false, Now));
         await todos.SaveChangesAsync(CancellationToken.None);
 
-        var users = new UserRepository(db);
+        var users = new UserRepository(db, new LiveSessions(enabled: true));
         users.Remove((await users.FindAsync(alice, CancellationToken.None))!);
         await users.SaveChangesAsync(CancellationToken.None);
 
@@ -187,7 +188,7 @@ public sealed class RepositoryTests : IDisposable
     private async Task<(int Alice, int Bob)> CreateUsersAsync()
     {
         await using var db = await _database.CreateMigratedContextAsync();
-        var users = new UserRepository(db);
+        var users = new UserRepository(db, new LiveSessions(enabled: true));
         var alice = new User("alice@example.com", "hash", Now);
         var bob = new User("bob@example.com", "hash", Now);
         users.Add(alice);
