@@ -22,7 +22,7 @@ public sealed class TodoService(TodoRepository todos, TimeProvider time)
         todos.ListAsync(ownerId, query, cancellationToken);
 
     public Task<TodoItem?> FindAsync(int ownerId, int id, CancellationToken cancellationToken) =>
-        todos.FindAsync(ownerId, id, cancellationToken);
+        todos.ReadAsync(ownerId, id, cancellationToken);
 
     public async Task<TodoItem> CreateAsync(int ownerId, string title, bool completed, CancellationToken cancellationToken)
     {
