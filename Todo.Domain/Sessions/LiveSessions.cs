@@ -6,7 +6,7 @@ namespace Todo.Domain.Sessions;
 /// The sessions this process has seen live, so that the check behind every bearer token reads the database only for
 /// a session it has not seen since the last end of any session. Only sound when this process is the database's one
 /// writer (SQLite: one process, one file), for then every end of a session passes through it: the repositories that
-/// delete sessions call <see cref="SessionsEnded"/> once the deletion is committed. With a shared database (PostgreSQL,
+/// delete sessions do it through <see cref="ForgetAfterAsync"/>. With a shared database (PostgreSQL,
 /// several instances) another instance may end a session at any moment, so it is off and every check reads.
 /// <para>
 /// An end races with checks that read the session just before it was deleted. The generation settles that: a check
@@ -21,8 +21,6 @@ public sealed class LiveSessions(bool enabled)
 
     private readonly ConcurrentDictionary<Guid, Entry> _live = new();
     private long _generation;
-
-    public bool IsEnabled => enabled;
 
     /// <summary>Read before the database is: what <see cref="Remember"/> compares with.</summary>
     public long Generation => Interlocked.Read(ref _generation);
@@ -50,8 +48,24 @@ public sealed class LiveSessions(bool enabled)
         }
     }
 
-    /// <summary>One or more sessions were deleted (and the deletion committed): forget every session seen live.</summary>
-    public void SessionsEnded()
+    /// <summary>
+    /// Awaits a deletion of sessions, then forgets every session seen live: after the commit, and also when the
+    /// deletion failed, for it may have committed before it failed.
+    /// </summary>
+    public async Task ForgetAfterAsync(Task deletion)
+    {
+        ArgumentNullException.ThrowIfNull(deletion);
+        try
+        {
+            await deletion;
+        }
+        finally
+        {
+            SessionsEnded();
+        }
+    }
+
+    private void SessionsEnded()
     {
         Interlocked.Increment(ref _generation);
         _live.Clear();

@@ -59,29 +59,11 @@ public sealed class SessionRepository(TodoDbContext db, LiveSessions live) : Rep
     public Task ForgetTokensBeforeAsync(Guid sessionId, int generation, CancellationToken cancellationToken) =>
         Tokens.Where(token => token.SessionId == sessionId && token.Generation < generation).ExecuteDeleteAsync(cancellationToken);
 
-    public async Task EndAsync(Guid id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Entities.Where(session => session.Id == id).ExecuteDeleteAsync(cancellationToken);
-        }
-        finally
-        {
-            live.SessionsEnded();
-        }
-    }
+    public Task EndAsync(Guid id, CancellationToken cancellationToken) =>
+        live.ForgetAfterAsync(Entities.Where(session => session.Id == id).ExecuteDeleteAsync(cancellationToken));
 
-    public async Task EndAllAsync(int userId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Entities.Where(session => session.UserId == userId).ExecuteDeleteAsync(cancellationToken);
-        }
-        finally
-        {
-            live.SessionsEnded();
-        }
-    }
+    public Task EndAllAsync(int userId, CancellationToken cancellationToken) =>
+        live.ForgetAfterAsync(Entities.Where(session => session.UserId == userId).ExecuteDeleteAsync(cancellationToken));
 
     public Task<int> DeleteExpiredAsync(DateTime now, CancellationToken cancellationToken) =>
         Entities.Where(session => session.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);

@@ -15,9 +15,11 @@ public sealed class UserRepository(TodoDbContext db, LiveSessions live) : Reposi
     }
 
     /// <summary>A new password hash ends every session of the user, in the same transaction.</summary>
-    public async Task ChangePasswordAsync(int id, string passwordHash, CancellationToken cancellationToken)
+    public Task ChangePasswordAsync(int id, string passwordHash, CancellationToken cancellationToken)
     {
-        try
+        return live.ForgetAfterAsync(ChangeAsync());
+
+        async Task ChangeAsync()
         {
             await using var transaction = await Db.Database.BeginTransactionAsync(cancellationToken);
             await Entities.Where(user => user.Id == id)
@@ -25,27 +27,14 @@ public sealed class UserRepository(TodoDbContext db, LiveSessions live) : Reposi
             await Db.Set<Session>().Where(session => session.UserId == id).ExecuteDeleteAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        finally
-        {
-            live.SessionsEnded();
-        }
     }
 
     /// <summary>
     /// Deletes the user; their todos, sessions and refresh tokens go in the same statement (cascading foreign keys),
     /// so nothing of the account is left and the email is free again.
     /// </summary>
-    public async Task DeleteAsync(int id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Entities.Where(user => user.Id == id).ExecuteDeleteAsync(cancellationToken);
-        }
-        finally
-        {
-            live.SessionsEnded();
-        }
-    }
+    public Task DeleteAsync(int id, CancellationToken cancellationToken) =>
+        live.ForgetAfterAsync(Entities.Where(user => user.Id == id).ExecuteDeleteAsync(cancellationToken));
 
     /// <exception cref="DuplicateEmailException">
     /// The address is already registered. The unique index on the normalised address decides, so races are safe;

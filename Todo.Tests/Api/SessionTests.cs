@@ -132,6 +132,46 @@ public abstract class SessionTests(TodoApplication app)
     }
 
     [DatabaseFact]
+    public async Task Requests_racing_a_logout_are_all_refused_once_the_logout_has_answered()
+    {
+        using var user = await app.CreateUserAsync();
+        using var racer = app.CreateClientWithToken(user.AccessToken);
+        await Json.ReadAsync(await racer.GetAsync("/todos"), HttpStatusCode.OK);
+        var loggedOut = 0L;
+        using var stop = new CancellationTokenSource();
+
+        // Each racer records, per request, whether it started after the logout had answered, and its status.
+        async Task<List<(bool AfterLogout, HttpStatusCode Status)>> RaceAsync()
+        {
+            var seen = new List<(bool, HttpStatusCode)>();
+            while (!stop.IsCancellationRequested)
+            {
+                var after = Interlocked.Read(ref loggedOut) != 0;
+                using var response = await racer.GetAsync("/todos", CancellationToken.None);
+                seen.Add((after, response.StatusCode));
+            }
+
+            return seen;
+        }
+
+        var racers = Enumerable.Range(0, 8).Select(_ => Task.Run(RaceAsync)).ToList();
+        await Task.Delay(100);
+        using (var logout = await user.Client.PostAsync("/auth/logout", null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        Interlocked.Exchange(ref loggedOut, 1);
+        await Task.Delay(200);
+        await stop.CancelAsync();
+        var seen = (await Task.WhenAll(racers)).SelectMany(r => r).ToList();
+
+        Assert.Contains(seen, r => !r.AfterLogout && r.Status == HttpStatusCode.OK);
+        Assert.Contains(seen, r => r.AfterLogout);
+        Assert.All(seen.Where(r => r.AfterLogout), r => Assert.Equal(HttpStatusCode.Unauthorized, r.Status));
+    }
+
+    [DatabaseFact]
     public async Task Logout_all_ends_every_session_of_the_user_and_no_one_elses()
     {
         using var user = await app.CreateUserAsync();

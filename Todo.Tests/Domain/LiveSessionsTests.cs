@@ -90,14 +90,14 @@ public sealed class LiveSessionsTests : IDisposable
     }
 
     [Fact]
-    public void A_check_that_began_reading_before_an_end_does_not_remember_what_it_read()
+    public async Task A_check_that_began_reading_before_an_end_does_not_remember_what_it_read()
     {
         var live = new LiveSessions(enabled: true);
         var id = Guid.NewGuid();
         var now = _time.GetUtcNow().UtcDateTime;
 
         var before = live.Generation;
-        live.SessionsEnded();
+        await live.ForgetAfterAsync(Task.CompletedTask);
         live.Remember(id, 1, now + Lifetime, before);
         Assert.False(live.IsLive(id, 1, now));
 
