@@ -46,8 +46,9 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
     {
         ArgumentNullException.ThrowIfNull(query);
 
+        // A skip past int.MaxValue is past the end of any owner's todos (the counts are ints): only the counts are read.
         var skip = ((long)query.Page - 1) * query.PageSize;
-        var items = new List<TodoItem>(skip <= int.MaxValue ? query.PageSize : 0);
+        var items = new List<TodoItem>(query.PageSize);
         OwnerCounts? counts = null;
         if (skip <= int.MaxValue)
         {
