@@ -119,7 +119,11 @@ public sealed class TelemetryApplication : TodoApplication
         builder.ConfigureTestServices(services =>
         {
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(new LockedSpanExporter(Spans))));
-            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(Metrics));
+            // The in-memory reader collects only when Values asks: a periodic collection (every 60 s by default) that is
+            // under way when Values flushes is joined, not repeated, and would hand back counts from before the test's
+            // last requests.
+            services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(Metrics, reader =>
+                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = int.MaxValue));
         });
     }
 
