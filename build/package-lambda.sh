@@ -33,12 +33,15 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Building is not running on Lambda: never let a stray variable turn the build-time tools into a Lambda runtime.
 unset AWS_LAMBDA_RUNTIME_API
 
+# Per-assembly ReadyToRun images, not the Kestrel publish's composite one (a single 107 MB image of the runtime and
+# the app): the zip stays under 25 MB, and on Lambda the composite did not start measurably faster.
 echo "Publishing Todo.Api for linux-x64 (ReadyToRun, self-contained: $self_contained) to $publish"
 dotnet publish "$root/Todo.Api/Todo.Api.csproj" \
   --configuration Release \
   --runtime linux-x64 \
   --self-contained "$self_contained" \
   -p:PublishReadyToRun=true \
+  -p:PublishReadyToRunComposite=false \
   -p:GenerateDocumentationFile=false \
   --output "$publish" \
   --nologo
