@@ -4,7 +4,7 @@
 #
 #   bench/run-all.sh [RESULTS_DIR]     (default: docs/performance/results, overwritten)
 #
-# The charts go to docs/performance/*.svg. Takes about 15 minutes. Nothing else may run meanwhile: the figures
+# The charts go to docs/performance/*.svg. Takes about 20 minutes (the composite publish alone two). Nothing else may run meanwhile: the figures
 # are only comparable within one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
