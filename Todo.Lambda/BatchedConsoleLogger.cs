@@ -11,12 +11,22 @@ namespace Todo.Lambda;
 /// appends its bytes to a shared buffer; one writer thread
 /// writes the buffer to standard output every <see cref="Interval"/> in one call, sooner when much is waiting or a
 /// line is an error. A line is therefore out at most an interval after it was logged; disposing (the host stopping)
-/// writes what is left.
+/// writes what is left. While standard output is not being read (a full pipe), at most <see cref="MaxPendingBytes"/>
+/// wait; later lines are counted instead, and a warning says how many were dropped once writing resumes.
 /// </summary>
 [ProviderAlias("Console")]
 internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportExternalScope
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// About twenty batches of a busy server's request lines. Holding more would not bring them out sooner, and holding
+    /// everything while nobody reads would grow the heap until the process died; the framework's logger blocks the
+    /// logging threads instead, which would stall every request behind the log.
+    /// </summary>
+    internal const int MaxPendingBytes = 1024 * 1024;
+
+    internal static readonly TimeSpan StalledWriterWait = TimeSpan.FromSeconds(5);
 
     private const int EarlyWriteLength = 64 * 1024;
 
@@ -30,6 +40,7 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
     private ArrayBufferWriter<byte> _pending = new(EarlyWriteLength);
     private ArrayBufferWriter<byte> _writing = new(EarlyWriteLength);
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
+    private long _dropped;
     private volatile bool _disposed;
 
     public BatchedConsoleLoggerProvider(IEnumerable<ConsoleFormatter> formatters)
@@ -58,8 +69,11 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
 
         _disposed = true;
         _wake.Set();
-        _writer.Join();
-        _wake.Dispose();
+        // A writer stuck on an output nobody reads must not hold the process at exit: its lines are lost either way.
+        if (_writer.Join(StalledWriterWait))
+        {
+            _wake.Dispose();
+        }
     }
 
     private void Log<TState>(string category, LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
@@ -73,6 +87,12 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
         bool writeNow;
         lock (_pendingLock)
         {
+            if (_pending.WrittenCount + line.Length > MaxPendingBytes)
+            {
+                _dropped++;
+                return;
+            }
+
             _pending.Write(line);
             writeNow = _pending.WrittenCount >= EarlyWriteLength;
         }
@@ -96,9 +116,19 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
 
     private void WritePending()
     {
+        long dropped;
         lock (_pendingLock)
         {
             (_pending, _writing) = (_writing, _pending);
+            (dropped, _dropped) = (_dropped, 0);
+        }
+
+        if (dropped > 0)
+        {
+            // After the lines of the batch, which were all logged before the first dropped one.
+            _writing.Write(_formatter.Format(
+                new LogEntry<long>(LogLevel.Warning, typeof(BatchedConsoleLoggerProvider).FullName!, new EventId(1, "LogLinesDropped"), dropped, null, DroppedMessage),
+                scopeProvider: null));
         }
 
         if (_writing.WrittenCount == 0)
@@ -111,13 +141,16 @@ internal sealed class BatchedConsoleLoggerProvider : ILoggerProvider, ISupportEx
             _output.Write(_writing.WrittenSpan);
             _output.Flush();
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
         {
             // A closed standard output must not take the server down; the lines are lost either way.
         }
 
         _writing.ResetWrittenCount();
     }
+
+    private static string DroppedMessage(long dropped, Exception? exception) =>
+        $"{dropped} log lines were dropped: standard output was not being read and {MaxPendingBytes} bytes were waiting";
 
     private sealed class BatchedConsoleLogger(BatchedConsoleLoggerProvider provider, string category) : ILogger
     {
