@@ -4,8 +4,8 @@
 #
 #   bench/run-all.sh [RESULTS_DIR]     (default: docs/performance/results, overwritten)
 #
-# The charts go to docs/performance/*.svg. Takes about 20 minutes (the composite publish alone two). Nothing else may run meanwhile: the figures
-# are only comparable within one run.
+# The charts go to docs/performance/*.svg. Takes about 20 minutes (the composite publish alone two). Nothing else
+# may run meanwhile: the figures are only comparable within one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
