@@ -35,30 +35,7 @@ public sealed partial class DatabaseMigrator(
 
         if (topology.Provider == DatabaseProvider.Postgres)
         {
-            await EnsurePostgresDatabaseAsync(db, cancellationToken);
-
-            // Instances that find nothing to do need not queue for the lock one by one.
-            if (await MigrationHistory.AllKnownAppliedAsync(db, topology.Provider, cancellationToken))
-            {
-                MarkUpToDate();
-                return;
-            }
-
-            await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
-            await connection.OpenAsync(cancellationToken);
-            await LockAsync(connection, cancellationToken);
-            try
-            {
-                // Npgsql learns whether the history table exists by querying it and logs the failure as an error;
-                // creating it first (the provider's own script, under the lock) keeps a first start's log clean.
-                await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
-                await ApplyPendingAsync(db, cancellationToken);
-            }
-            finally
-            {
-                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresLockKey})", connection);
-                await unlock.ExecuteScalarAsync(CancellationToken.None);
-            }
+            await MigratePostgresAsync(db, cancellationToken);
         }
         else if (await MigrationHistory.AllKnownAppliedAsync(db, topology.Provider, cancellationToken))
         {
@@ -67,6 +44,35 @@ public sealed partial class DatabaseMigrator(
         else
         {
             await ApplyPendingAsync(db, cancellationToken);
+        }
+    }
+
+    // A method of its own: its state machine holds Npgsql's types, and loading it would load Npgsql on SQLite too.
+    private async Task MigratePostgresAsync(TodoDbContext db, CancellationToken cancellationToken)
+    {
+        await EnsurePostgresDatabaseAsync(db, cancellationToken);
+
+        // Instances that find nothing to do need not queue for the lock one by one.
+        if (await MigrationHistory.AllKnownAppliedAsync(db, topology.Provider, cancellationToken))
+        {
+            MarkUpToDate();
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+        await connection.OpenAsync(cancellationToken);
+        await LockAsync(connection, cancellationToken);
+        try
+        {
+            // Npgsql learns whether the history table exists by querying it and logs the failure as an error;
+            // creating it first (the provider's own script, under the lock) keeps a first start's log clean.
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+            await ApplyPendingAsync(db, cancellationToken);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({PostgresLockKey})", connection);
+            await unlock.ExecuteScalarAsync(CancellationToken.None);
         }
     }
 
