@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,6 +85,33 @@ public abstract class TelemetryTests(DatabaseProvider provider)
             ["Passwords:QueueTimeout"] = "00:00:00.020",
         });
 
+        // The exact count is read where our counter reports it, from this application's meter. OpenTelemetry's own
+        // aggregation (SDK 1.20.1) was seen to drop some of a new attribute set's first concurrent measurements, once
+        // other tests had run in the process; what it exports is held to the looser check below.
+        var counted = 0L;
+        var meterFactory = app.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listening) =>
+            {
+                if (instrument.Meter.Scope == meterFactory && instrument.Name == TodoApiMetrics.LoginsName)
+                {
+                    listening.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "result", Value: "saturated" })
+                {
+                    Interlocked.Add(ref counted, value);
+                }
+            }
+        });
+        listener.Start();
+
         // Whether a login finds the slot taken is a race; rounds of 40 at once until one has been refused (on a quiet
         // machine the first round does it). Every login is counted either way.
         var answers = new List<(HttpStatusCode Status, string? Title)>();
@@ -106,10 +134,10 @@ public abstract class TelemetryTests(DatabaseProvider provider)
 
         // Every 503 is the hashing queue's answer to a login, so each is one saturated login, exactly.
         Assert.All(answers.Where(answer => answer.Status == HttpStatusCode.ServiceUnavailable), answer => Assert.Equal("Too many password checks at once.", answer.Title));
-        // The saturated count is this test's subject and is exact; failures are counted at most once each. (Runs once
-        // saw fewer counted than answered: the in-memory reader's periodic collection, joined by Values, is now off.)
+        Assert.Equal(saturated, Interlocked.Read(ref counted));
+        // Exported: the saturated result under its own key, never more than were answered; failures at most once each.
         var values = app.Values(TodoApiMetrics.LoginsName);
-        Assert.Equal(saturated, values["result=saturated"]);
+        Assert.InRange(values.GetValueOrDefault("result=saturated"), 1, saturated);
         Assert.InRange(values.GetValueOrDefault("result=failure"), 0, failed);
         Assert.Equal(["result=failure", "result=saturated"], values.Keys.Union(["result=failure"]).Order(StringComparer.Ordinal));
     }
