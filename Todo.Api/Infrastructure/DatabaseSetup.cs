@@ -47,8 +47,7 @@ public static partial class DatabaseSetup
         }
         else
         {
-            var writes = new SqliteWriteGate(databaseOptions.BusyTimeout);
-            services.AddSingleton(writes);
+            services.AddSingleton(provider => new SqliteWriteGate(databaseOptions.BusyTimeout, provider.GetRequiredService<ILogger<SqliteWriteGate>>()));
 
             // The compiled model (Migrations/Sqlite/CompiledModel) spares every cold start building the model, the
             // larger part of the first database use. It must follow the model: CompiledModelTests fails when it does
@@ -62,7 +61,7 @@ public static partial class DatabaseSetup
                 .UseSqlite(SqliteConnectionString(provider, configured, databaseOptions, environment.ContentRootPath), sqlite => sqlite.MigrationsAssembly(SqliteMigrationsAssembly))
                 .UseModel(TodoDbContextModel.Instance)
                 .AddInterceptors(new SqliteConnectionSetup())
-                .AddInterceptors(writes.Interceptors));
+                .AddInterceptors(provider.GetRequiredService<SqliteWriteGate>().Interceptors));
         }
 
         var topology = new DatabaseTopology(provider);
