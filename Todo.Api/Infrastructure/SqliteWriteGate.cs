@@ -94,8 +94,10 @@ public sealed partial class SqliteWriteGate(TimeSpan busyTimeout, ILogger<Sqlite
         try
         {
             // A connection of its own, outside the pool and EF Core's interceptors, with SQLite's busy handler: the
-            // restart then waits in SQLite for the last readers of the log instead of giving up at once.
-            await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+            // restart then waits in SQLite for the last readers of the log instead of giving up at once. It never
+            // creates the file: a database removed meanwhile stays removed.
+            var settings = new SqliteConnectionStringBuilder(connectionString) { Pooling = false, Mode = SqliteOpenMode.ReadWrite };
+            await using var connection = new SqliteConnection(settings.ToString());
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
             command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)ReaderWait.TotalMilliseconds};");
