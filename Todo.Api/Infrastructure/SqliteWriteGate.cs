@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -31,13 +30,13 @@ namespace Todo.Api.Infrastructure;
 public sealed partial class SqliteWriteGate(TimeSpan busyTimeout, ILogger<SqliteWriteGate> logger) : IDisposable
 {
     /// <summary>About 400 pages of this API's writes, a tenth of the pages SQLite's automatic checkpoint waits for.</summary>
-    internal const int WritesPerCheckpoint = 100;
+    private const int WritesPerCheckpoint = 100;
 
     /// <summary>Pages (frames) in the log from which it is restarted: about 2 MiB.</summary>
-    internal const int RestartAtFrames = 500;
+    private const int RestartAtFrames = 500;
 
-    /// <summary>How long the restart waits for readers of the log while it holds the writers' turn.</summary>
-    private static readonly TimeSpan ReaderWait = TimeSpan.FromMilliseconds(50);
+    /// <summary>How long (ms) the restart waits for readers of the log while it holds the writers' turn.</summary>
+    private const string ReaderWait = "PRAGMA busy_timeout = 50;";
 
     private readonly SemaphoreSlim _turn = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, Turn> _turns = [];
@@ -100,7 +99,7 @@ public sealed partial class SqliteWriteGate(TimeSpan busyTimeout, ILogger<Sqlite
             await using var connection = new SqliteConnection(settings.ToString());
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(int)ReaderWait.TotalMilliseconds};");
+            command.CommandText = ReaderWait;
             await command.ExecuteNonQueryAsync();
 
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
