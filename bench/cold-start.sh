@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cold start of the Todo API: median of N fresh processes, on Kestrel (beside the throughput ceiling) and on Lambda.
 #
-#   bench/cold-start.sh [RESULTS_DIR] [--only kestrel|lambda] [--runs N] [--warm N] [--bcrypt-ms MS]
+#   bench/cold-start.sh [RESULTS_DIR] [--only kestrel|lambda] [--runs N] [--warm N] [--warm-up S] [--bcrypt-ms MS]
 #   (experiments: python3 bench/cold_start.py kestrel|lambda ... --set NAME=VALUE adds server settings)
 #
 # Kestrel: the Release publish (as bench/api.sh runs it, Production), on a fresh copy of one prepared database
@@ -11,8 +11,8 @@
 # Lambda: the package of build/package-lambda.sh, started as the managed runtime does (`dotnet Todo.Api.dll`,
 # task root = the package folder) against a loopback Runtime API (bench/cold_start.py): spawn -> first /next,
 # spawn -> response of GET /health, and (other processes) spawn -> response of an authenticated 20-todo list
-# with a token minted beforehand; then --warm (250) back-to-back list invocations, p50/p99 as the Runtime API
-# sees them; and the zip size.
+# with a token minted beforehand; then, after --warm-up (10) seconds of unmeasured ones, --warm (250)
+# back-to-back list invocations, p50/p99 as the Runtime API sees them; and the zip size.
 #
 # Every server is pinned to CPU 0 (taskset -c 0) with DOTNET_TC_DelaySingleProcMultiplier=1; the measuring
 # helper pins itself to CPU 1. Output: a table on stdout and RESULTS_DIR/cold-start.json (RESULTS_DIR defaults
@@ -20,12 +20,13 @@
 set -euo pipefail
 
 usage() { sed -n '2,5p' "$0" >&2; exit 2; }
-results="" only="" runs=5 warm=250 bcrypt_ms=125
+results="" only="" runs=5 warm=250 warm_up=10 bcrypt_ms=125
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=${2:?}; shift 2; [[ $only == kestrel || $only == lambda ]] || usage ;;
     --runs) runs=${2:?}; shift 2 ;;
     --warm) warm=${2:?}; shift 2 ;;
+    --warm-up) warm_up=${2:?}; shift 2 ;;
     --bcrypt-ms) bcrypt_ms=${2:?}; shift 2 ;;
     -h|--help) usage ;;
     -*) usage ;;
@@ -118,10 +119,10 @@ if [ "$only" != kestrel ]; then
     --log "$work/prepare-lambda.log")
   python3 -c 'import json,sys; print(json.loads(sys.argv[1])["token"])' "$token_json" > "$work/token"
 
-  echo "== Lambda: $runs cold starts (GET /health), $runs (authenticated list), $warm warm invocations" >&2
+  echo "== Lambda: $runs cold starts (GET /health), $runs (authenticated list), $warm warm invocations after ${warm_up} s" >&2
   mkdir -p "$work/lambda-runs"
   helper lambda --task-root "$work/taskroot" --token-file "$work/token" \
-    --event-template "$root/Todo.Tests/Lambda/Events/v1-list-todos.json" --runs "$runs" --warm "$warm" \
+    --event-template "$root/Todo.Tests/Lambda/Events/v1-list-todos.json" --runs "$runs" --warm "$warm" --warm-up "$warm_up" \
     --workdir "$work/lambda-runs" > "$results/lambda.json"
   cp "$work/lambda-runs/lambda-health-0.log" "$results/lambda-health-first-run.log"
   cp "$work/lambda-runs/lambda-list-0.log" "$results/lambda-list-first-run.log"

@@ -433,6 +433,7 @@ def cmd_lambda(args):
     threading.Thread(target=api.serve_forever, daemon=True).start()
     tmp_root = tempfile.mkdtemp(prefix="lambda-tmp-", dir=args.workdir)
     init, health, listed, list_init, warm = [], [], [], [], []
+    warmed_up = 0
     try:
         for run in range(args.runs):
             # A: init, and init + the first invocation (GET /health). The event is queued before the spawn, so
@@ -462,7 +463,14 @@ def cmd_lambda(args):
                 listed.append(answer["answered_at"] - server.t0)
                 if run == args.runs - 1:
                     # Warm: back to back in this now-initialized process, each queued when the previous is
-                    # answered; the time is the Runtime API's view (response POST - /next answered).
+                    # answered; the time is the Runtime API's view (response POST - /next answered). First
+                    # --warm-up seconds of the same invocations, unmeasured: pinned to one CPU the runtime
+                    # tiers hot code up in the background of the same core, so the first few thousand
+                    # invocations measure the JIT, not a warm function (the load benchmark warms up alike).
+                    warm_up_until = time.perf_counter() + args.warm_up
+                    while time.perf_counter() < warm_up_until:
+                        proxy_ok(api.wait(api.enqueue(list_event)), "warm-up GET /todos")
+                        warmed_up += 1
                     for _ in range(args.warm):
                         rid = api.enqueue(list_event)
                         answer = api.wait(rid)
@@ -483,7 +491,8 @@ def cmd_lambda(args):
         "warm_list_p99_ms": round(warm_sorted[p99_index] * 1000, 3),
         "init_runs_ms": [ms(x) for x in init], "health_runs_ms": [ms(x) for x in health],
         "list_runs_ms": [ms(x) for x in listed], "list_init_runs_ms": [ms(x) for x in list_init],
-        "warm_count": len(warm), "warm_first10_ms": [round(x * 1000, 2) for x in warm[:10]],
+        "warm_count": len(warm), "warm_up_s": args.warm_up, "warm_up_invocations": warmed_up,
+        "warm_first10_ms": [round(x * 1000, 2) for x in warm[:10]],
         "warm_last_half_p50_ms": round(statistics.median(warm[len(warm) // 2:]) * 1000, 3),
     }))
 
@@ -536,7 +545,7 @@ def cmd_report(args):
         row("Lambda  spawn -> first /next (init, ms)", L["init_ms"], "", None)
         row("Lambda  spawn -> /health response (ms)", L["health_ms"], "<= 350", L["health_ms"] <= 350)
         row("Lambda  spawn -> auth. list response (ms)", L["list_ms"], "<= 400", L["list_ms"] <= 400)
-        row(f"Lambda  warm list p50 ({lam['warm_count']} inv., ms)", L["warm_list_p50_ms"], "<= 1", L["warm_list_p50_ms"] <= 1)
+        row(f"Lambda  warm list p50 ({lam['warm_count']} inv. after {lam.get('warm_up_s', 0):g} s, ms)", L["warm_list_p50_ms"], "<= 1", L["warm_list_p50_ms"] <= 1)
         row("Lambda  warm list p99 (ms)", L["warm_list_p99_ms"], "", None)
     if zip_mib is not None:
         row("Lambda  zip size (MiB)", zip_mib, "<= 25 MB (23.84 MiB)", zip_mib * 1048576 <= 25_000_000)
@@ -547,7 +556,8 @@ def cmd_report(args):
     for title, d, keys in (("Kestrel API", api, ("health_runs_ms", "list_runs_ms", "first_log_line_ms")),
                            ("Kestrel ceiling", ceiling, ("health_runs_ms", "list_runs_ms", "first_log_line_ms")),
                            ("Lambda", lam, ("init_runs_ms", "health_runs_ms", "list_init_runs_ms", "list_runs_ms",
-                                            "warm_first10_ms", "warm_last_half_p50_ms"))):
+                                            "warm_up_invocations", "warm_first10_ms",
+                                            "warm_last_half_p50_ms"))):
         if d:
             print(f"  {title}: " + "; ".join(f"{key} {d[key]}" for key in keys))
     print(f"\n{os.path.join(args.results_dir, 'cold-start.json')}: {json.dumps(result)}")
@@ -578,6 +588,8 @@ def main():
     p.add_argument("--event-template", required=True)
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--warm", type=int, default=250)
+    p.add_argument("--warm-up", type=float, default=10.0, metavar="SECONDS",
+                   help="unmeasured warm invocations before the measured ones")
     p.add_argument("--workdir", required=True)
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     p = sub.add_parser("report")
