@@ -7,7 +7,8 @@
 # Kestrel: the Release publish (as bench/api.sh runs it, Production), on a fresh copy of one prepared database
 # with one signed-up user: spawn -> first 2xx GET /health, then POST /auth/login + GET /todos in the same process
 # (spawn -> list response). The ceiling (/work/shared/ceiling, or $CEILING_DIR) the same way, but it keeps no
-# data, so its list is signup + login + list in the process.
+# data, so its list is signup + login + list in the process. The login target's unit, one BCrypt verification, is
+# measured on the machine (bench/Todo.Benchmarks --verification-ms, pinned alike) unless --bcrypt-ms gives it.
 # Lambda: the package of build/package-lambda.sh, started as the managed runtime does (`dotnet Todo.Api.dll`,
 # task root = the package folder) against a loopback Runtime API (bench/cold_start.py): spawn -> first /next,
 # spawn -> response of GET /health, and (other processes) spawn -> response of an authenticated 20-todo list
@@ -20,7 +21,7 @@
 set -euo pipefail
 
 usage() { sed -n '2,5p' "$0" >&2; exit 2; }
-results="" only="" runs=5 warm=250 warm_up=10 bcrypt_ms=125
+results="" only="" runs=5 warm=250 warm_up=10 bcrypt_ms=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --only) only=${2:?}; shift 2; [[ $only == kestrel || $only == lambda ]] || usage ;;
@@ -105,7 +106,17 @@ if [ "$only" != lambda ]; then
   helper kestrel --kind ceiling --app "$ceiling_bin" --runs "$runs" \
     --workdir "$work/kestrel-ceiling" > "$results/kestrel-ceiling.json"
   cp "$work/kestrel-api/api-run-0.log" "$results/kestrel-api-first-run.log"
+
+  # The login target's unit, one BCrypt verification, measured here (pinned like the servers) unless given.
+  if [ -z "$bcrypt_ms" ]; then
+    echo "== Kestrel: what one password verification costs on this machine" >&2
+    dotnet build "$root/bench/Todo.Benchmarks" -c Release --nologo -v q >&2
+    bcrypt_ms=$(DOTNET_TC_DelaySingleProcMultiplier=1 taskset -c 0 \
+      dotnet "$root/bench/Todo.Benchmarks/bin/Release/net10.0/Todo.Benchmarks.dll" --verification-ms)
+  fi
+  echo "$bcrypt_ms" > "$results/verification-ms"
 fi
+bcrypt_ms=${bcrypt_ms:-125} # only the Kestrel rows use it
 
 if [ "$only" != kestrel ]; then
   echo "== Lambda: building the package" >&2
