@@ -26,9 +26,7 @@ public sealed class SessionService(SessionRepository sessions, LiveSessions live
 
         var session = new Session(userId, now, now + lifetime);
         var (token, hash) = NewToken();
-        sessions.Add(session);
-        sessions.AddToken(new RefreshToken(hash, session.Id, 1, now));
-        await sessions.SaveChangesAsync(cancellationToken);
+        await sessions.InsertAsync(session, new RefreshToken(hash, session.Id, 1, now), cancellationToken);
         return new IssuedSession(session, token);
     }
 

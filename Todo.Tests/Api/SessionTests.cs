@@ -57,6 +57,32 @@ public abstract class SessionTests(TodoApplication app)
     }
 
     [DatabaseFact]
+    public async Task A_login_stores_its_session_and_refresh_token_as_the_model_reads_them_and_a_refresh_adds_the_next_token()
+    {
+        var before = app.Clock.GetUtcNow().UtcDateTime.AddMilliseconds(-1);
+        using var user = await app.CreateUserAsync();
+        var after = app.Clock.GetUtcNow().UtcDateTime;
+        var sid = Guid.Parse(Sid(user.AccessToken));
+
+        var session = await app.QueryAsync(db => db.Sessions.AsNoTracking().SingleAsync(s => s.Id == sid));
+        Assert.Equal(user.Id, session.UserId);
+        Assert.Equal(DateTimeKind.Utc, session.CreatedAt.Kind);
+        Assert.InRange(session.CreatedAt, before, after);
+        Assert.Equal(session.CreatedAt + TimeSpan.FromDays(30), session.ExpiresAt);
+        var first = await app.QueryAsync(db => db.RefreshTokens.AsNoTracking().SingleAsync(t => t.SessionId == sid));
+        Assert.Equal((1, session.CreatedAt, (DateTime?)null), (first.Generation, first.CreatedAt, first.SpentAt));
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(user.RefreshToken)), first.Hash);
+
+        Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(user.RefreshToken)).StatusCode);
+
+        var tokens = await app.QueryAsync(db => db.RefreshTokens.AsNoTracking().Where(t => t.SessionId == sid).OrderBy(t => t.Generation).ToListAsync());
+        Assert.Equal([1, 2], tokens.Select(t => t.Generation));
+        Assert.NotNull(tokens[0].SpentAt);
+        Assert.Null(tokens[1].SpentAt);
+        Assert.InRange(tokens[1].CreatedAt, session.CreatedAt, app.Clock.GetUtcNow().UtcDateTime);
+    }
+
+    [DatabaseFact]
     public async Task Of_two_parallel_refreshes_of_one_token_exactly_one_wins_and_the_losers_reuse_ends_the_session()
     {
         for (var round = 0; round < 3; round++)
