@@ -73,7 +73,8 @@ public abstract class SessionTests(TodoApplication app)
         Assert.Equal((1, session.CreatedAt, (DateTime?)null), (first.Generation, first.CreatedAt, first.SpentAt));
         Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(user.RefreshToken)), first.Hash);
 
-        Assert.Equal(HttpStatusCode.OK, (await RefreshAsync(user.RefreshToken)).StatusCode);
+        using var refreshed = await RefreshAsync(user.RefreshToken);
+        Assert.Equal(HttpStatusCode.OK, refreshed.StatusCode);
 
         var tokens = await app.QueryAsync(db => db.RefreshTokens.AsNoTracking().Where(t => t.SessionId == sid).OrderBy(t => t.Generation).ToListAsync());
         Assert.Equal([1, 2], tokens.Select(t => t.Generation));
