@@ -9,18 +9,21 @@ namespace Todo.Domain.Sessions;
 /// </summary>
 public sealed class SessionRepository(TodoDbContext db, LiveSessions live) : Repository<Session>(db)
 {
-    // Compiled once: it runs on every authenticated request that LiveSessions cannot answer.
-    private static readonly CompiledQuery<Func<TodoDbContext, Guid, int, CancellationToken, Task<DateTime?>>> ExpiryOf = new(() => EF.CompileAsyncQuery(
-        (TodoDbContext db, Guid id, int userId, CancellationToken _) => db.Sessions
-            .Where(session => session.Id == id && session.UserId == userId)
-            .Select(session => (DateTime?)session.ExpiresAt)
-            .FirstOrDefault()));
-
     private DbSet<RefreshToken> Tokens => Db.Set<RefreshToken>();
 
-    /// <summary>The expiry of the user's session, null when there is no such session: one primary-key look-up.</summary>
-    public Task<DateTime?> FindExpiryAsync(Guid id, int userId, CancellationToken cancellationToken) =>
-        ExpiryOf.For(Db)(Db, id, userId, cancellationToken);
+    /// <summary>
+    /// The expiry of the user's session, null when there is no such session: one primary-key look-up, in SQL
+    /// (<see cref="SqlReads"/>) because every authenticated request that <see cref="LiveSessions"/> cannot answer runs it.
+    /// </summary>
+    public async Task<DateTime?> FindExpiryAsync(Guid id, int userId, CancellationToken cancellationToken)
+    {
+        var rows = await Db.ReadAsync(
+            """SELECT "ExpiresAt" FROM "Sessions" WHERE "Id" = {0} AND "UserId" = {1}""",
+            [id, userId],
+            static row => row.GetUtcDateTime(0),
+            cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
+    }
 
     public Task<Session?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         Entities.AsNoTracking().SingleOrDefaultAsync(session => session.Id == id, cancellationToken);
@@ -83,7 +86,7 @@ public sealed class SessionRepository(TodoDbContext db, LiveSessions live) : Rep
         live.ForgetAfterAsync(Entities.Where(session => session.UserId == userId).ExecuteDeleteAsync(cancellationToken));
 
     public Task<int> DeleteExpiredAsync(DateTime now, CancellationToken cancellationToken) =>
-        Entities.Where(session => session.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+        Db.Database.ExecuteSqlAsync($"""DELETE FROM "Sessions" WHERE "ExpiresAt" <= {now}""", cancellationToken);
 
     private Task<int> InsertTokenAsync(RefreshToken token, CancellationToken cancellationToken) => Db.Database.ExecuteSqlAsync(
         $"""

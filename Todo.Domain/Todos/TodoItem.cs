@@ -25,6 +25,18 @@ public sealed class TodoItem
         Version = NewVersion();
     }
 
+    /// <summary>A todo as a row stores it, read in SQL (<see cref="TodoRepository"/>'s reads).</summary>
+    internal static TodoItem FromRow(int id, int ownerId, string title, bool completed, DateTime createdAt, DateTime updatedAt, long version) => new()
+    {
+        Id = id,
+        OwnerId = ownerId,
+        Title = title,
+        Completed = completed,
+        CreatedAt = createdAt,
+        UpdatedAt = updatedAt,
+        Version = version,
+    };
+
     public int Id { get; private set; }
 
     public int OwnerId { get; private set; }

@@ -1,42 +1,55 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Todo.Domain.Persistence;
 
 namespace Todo.Domain.Todos;
 
-/// <summary>Todos, always seen through their owner: every query here takes the owner id.</summary>
+/// <summary>
+/// Todos, always seen through their owner: every query here takes the owner id. Reads that answer a request are
+/// written in SQL (<see cref="SqlReads"/>): they are what the API serves most. A todo about to change is found through
+/// EF Core, tracked, so that its save is checked against the version it was read at.
+/// </summary>
 public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
 {
+    /// <summary>The columns <see cref="ReadTodo"/> reads, in its order, of the todos aliased <c>t</c>.</summary>
+    private const string TodoColumns = """
+        t."Id", t."OwnerId", t."Title", t."Completed", t."CreatedAt", t."UpdatedAt", t."Version"
+        """;
+
+    private const string TodoSql = $$"""
+        SELECT {{TodoColumns}} FROM "Todos" AS t WHERE t."Id" = {0} AND t."OwnerId" = {1}
+        """;
+
+    private const string PageSql = $$"""
+        SELECT {{TodoColumns}}, u."TodoCount", u."CompletedTodoCount"
+        FROM "Todos" AS t INNER JOIN "Users" AS u ON u."Id" = t."OwnerId"
+        WHERE t."OwnerId" = {0}
+        ORDER BY t."Id" LIMIT {1} OFFSET {2}
+        """;
+
+    private const string FilteredPageSql = $$"""
+        SELECT {{TodoColumns}}, u."TodoCount", u."CompletedTodoCount"
+        FROM "Todos" AS t INNER JOIN "Users" AS u ON u."Id" = t."OwnerId"
+        WHERE t."OwnerId" = {0} AND t."Completed" = {3}
+        ORDER BY t."Id" LIMIT {1} OFFSET {2}
+        """;
+
     private static readonly CompiledQuery<Func<TodoDbContext, int, int, CancellationToken, Task<TodoItem?>>> Owned = new(() => EF.CompileAsyncQuery(
         (TodoDbContext db, int ownerId, int id, CancellationToken _) => db.Todos.SingleOrDefault(todo => todo.OwnerId == ownerId && todo.Id == id)));
-
-    // The same look-up answering a read: nothing will change what it returns, so the context does not track it.
-    private static readonly CompiledQuery<Func<TodoDbContext, int, int, CancellationToken, Task<TodoItem?>>> OwnedSnapshot = new(() => EF.CompileAsyncQuery(
-        (TodoDbContext db, int ownerId, int id, CancellationToken _) => db.Todos.AsNoTracking().SingleOrDefault(todo => todo.OwnerId == ownerId && todo.Id == id)));
-
-    // The counts the database keeps with every write (see User.TodoCount): no scan of the owner's todos.
-    private static readonly CompiledQuery<Func<TodoDbContext, int, CancellationToken, Task<OwnerCounts?>>> CountsOf = new(() => EF.CompileAsyncQuery(
-        (TodoDbContext db, int ownerId, CancellationToken _) => db.Users
-            .Where(user => user.Id == ownerId)
-            .Select(user => new OwnerCounts(user.TodoCount, user.CompletedTodoCount))
-            .FirstOrDefault()));
-
-    // A page with its owner's counts beside every row, in one statement. Served by the (OwnerId, Id) index: seek to
-    // the owner, walk in id order, filter on the way; the owner's row is a primary-key look-up.
-    private static readonly CompiledQuery<Func<TodoDbContext, int, bool?, int, int, IAsyncEnumerable<CountedTodo>>> PageOf = new(() => EF.CompileAsyncQuery(
-        (TodoDbContext db, int ownerId, bool? completed, int skip, int take) => db.Todos
-            .AsNoTracking()
-            .Where(todo => todo.OwnerId == ownerId && (completed == null || todo.Completed == completed))
-            .Join(db.Users, todo => todo.OwnerId, user => user.Id, (todo, user) => new { Todo = todo, user.TodoCount, user.CompletedTodoCount })
-            .OrderBy(row => row.Todo.Id)
-            .Skip(skip)
-            .Take(take)
-            .Select(row => new CountedTodo(row.Todo, new OwnerCounts(row.TodoCount, row.CompletedTodoCount)))));
 
     /// <summary>The owner's todo, tracked: for a change that will be saved.</summary>
     public Task<TodoItem?> FindAsync(int ownerId, int id, CancellationToken cancellationToken) => Owned.For(Db)(Db, ownerId, id, cancellationToken);
 
     /// <summary>The owner's todo as it is now, not tracked: for answering a read.</summary>
-    public Task<TodoItem?> ReadAsync(int ownerId, int id, CancellationToken cancellationToken) => OwnedSnapshot.For(Db)(Db, ownerId, id, cancellationToken);
+    public async Task<TodoItem?> ReadAsync(int ownerId, int id, CancellationToken cancellationToken)
+    {
+        var rows = await Db.ReadAsync(
+            TodoSql,
+            [id, ownerId],
+            static row => ReadTodo(row),
+            cancellationToken);
+        return rows.SingleOrDefault();
+    }
 
     /// <summary>
     /// A page and the true total. One statement answers both when the page has rows; only a page past the end (or of
@@ -52,18 +65,31 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
         OwnerCounts? counts = null;
         if (skip <= int.MaxValue)
         {
-            await foreach (var row in PageOf.For(Db)(Db, ownerId, query.Completed, (int)skip, query.PageSize).WithCancellation(cancellationToken))
+            // The owner's counts beside every row. Served by the (OwnerId, Id) index: seek to the owner, walk in id
+            // order, filter on the way; the owner's row is a primary-key look-up.
+            var rows = await Db.ReadAsync(
+                query.Completed is null ? PageSql : FilteredPageSql,
+                query.Completed is bool completed ? [ownerId, query.PageSize, (int)skip, completed] : [ownerId, query.PageSize, (int)skip],
+                static row => (Todo: ReadTodo(row), Counts: new OwnerCounts(row.GetInt32(7), row.GetInt32(8))),
+                cancellationToken);
+            foreach (var (todo, rowCounts) in rows)
             {
-                items.Add(row.Todo);
-                counts = row.Counts;
+                items.Add(todo);
+                counts = rowCounts;
             }
         }
 
-        counts ??= await CountsOf.For(Db)(Db, ownerId, cancellationToken);
+        // The counts the database keeps with every write (see User.TodoCount): no scan of the owner's todos.
+        counts ??= (await Db.ReadAsync(
+            """SELECT "TodoCount", "CompletedTodoCount" FROM "Users" WHERE "Id" = {0}""",
+            [ownerId],
+            static row => new OwnerCounts(row.GetInt32(0), row.GetInt32(1)),
+            cancellationToken)).SingleOrDefault();
         return new TodoPage(items, query.Page, query.PageSize, counts?.Of(query.Completed) ?? 0);
     }
 
-    private sealed record CountedTodo(TodoItem Todo, OwnerCounts Counts);
+    private static TodoItem ReadTodo(DbDataReader row) => TodoItem.FromRow(
+        row.GetInt32(0), row.GetInt32(1), row.GetString(2), row.GetBoolean(3), row.GetUtcDateTime(4), row.GetUtcDateTime(5), row.GetInt64(6));
 }
 
 /// <summary>How many todos an owner has, and how many of them are completed.</summary>

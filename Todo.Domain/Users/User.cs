@@ -20,6 +20,18 @@ public sealed class User
         CreatedAt = createdAt;
     }
 
+    /// <summary>A user as a row stores it, read in SQL (<see cref="UserRepository.FindByEmailAsync"/>).</summary>
+    internal static User FromRow(int id, string email, string normalizedEmail, string passwordHash, DateTime createdAt, int todoCount, int completedTodoCount) => new()
+    {
+        Id = id,
+        Email = email,
+        NormalizedEmail = normalizedEmail,
+        PasswordHash = passwordHash,
+        CreatedAt = createdAt,
+        TodoCount = todoCount,
+        CompletedTodoCount = completedTodoCount,
+    };
+
     public int Id { get; private set; }
 
     /// <summary>The address as the user typed it, trimmed.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Todo.Tests.Support;
 
 namespace Todo.Tests.Api;
@@ -289,6 +290,28 @@ public abstract class TodoCrudTests(TodoApplication app)
         Assert.True(UtcTimestamp(patched, "updatedAt") > UtcTimestamp(created, "updatedAt"));
         var stored = await GetAsync(user, id);
         Assert.Equal(UtcTimestamp(patched, "updatedAt"), UtcTimestamp(stored, "updatedAt"));
+    }
+
+    [DatabaseFact]
+    public async Task A_changed_todo_reads_back_by_get_and_by_list_as_the_model_stored_it_with_the_etag_of_its_change()
+    {
+        using var user = await app.CreateUserAsync();
+        var created = await CreateAsync(user, "stored");
+        var id = created.GetProperty("id").GetInt32();
+        using var patch = await user.Client.PatchAsync($"/todos/{id}", Json.Raw("""{"completed":true}"""));
+        var patched = await Json.ReadAsync(patch, HttpStatusCode.OK);
+
+        using var fetched = await user.Client.GetAsync($"/todos/{id}");
+        using var list = await user.Client.GetAsync("/todos?completed=true");
+        var listed = await Json.ReadAsync(list, HttpStatusCode.OK);
+
+        Assert.Equal(patched.GetRawText(), (await Json.ReadAsync(fetched, HttpStatusCode.OK)).GetRawText());
+        Assert.Equal(patch.Headers.ETag, fetched.Headers.ETag);
+        Assert.Equal(patched.GetRawText(), Assert.Single(listed.GetProperty("items").EnumerateArray()).GetRawText());
+        var stored = await app.QueryAsync(db => db.Todos.AsNoTracking().SingleAsync(todo => todo.Id == id));
+        Assert.Equal((user.Id, "stored", true), (stored.OwnerId, stored.Title, stored.Completed));
+        Assert.Equal((stored.CreatedAt, stored.UpdatedAt), (UtcTimestamp(patched, "createdAt"), UtcTimestamp(patched, "updatedAt")));
+        Assert.Equal($"\"{(ulong)stored.Version:x16}\"", fetched.Headers.ETag?.Tag);
     }
 
     [DatabaseTheory]
