@@ -13,11 +13,11 @@ public sealed class SessionRepository(TodoDbContext db, LiveSessions live) : Rep
 
     /// <summary>
     /// The expiry of the user's session, null when there is no such session: one primary-key look-up, in SQL
-    /// (<see cref="SqlReads"/>) because every authenticated request that <see cref="LiveSessions"/> cannot answer runs it.
+    /// (<see cref="RawSql"/>) because every authenticated request that <see cref="LiveSessions"/> cannot answer runs it.
     /// </summary>
     public async Task<DateTime?> FindExpiryAsync(Guid id, int userId, CancellationToken cancellationToken)
     {
-        var rows = await Db.ReadAsync(
+        var rows = await Db.QueryAsync(
             """SELECT "ExpiresAt" FROM "Sessions" WHERE "Id" = {0} AND "UserId" = {1}""",
             [id, userId],
             static row => row.GetUtcDateTime(0),

@@ -25,7 +25,7 @@ public sealed class TodoItem
         Version = NewVersion();
     }
 
-    /// <summary>A todo as a row stores it, read in SQL (<see cref="TodoRepository"/>'s reads).</summary>
+    /// <summary>A todo as a row stores it, read in SQL (see <see cref="TodoRepository"/>).</summary>
     internal static TodoItem FromRow(int id, int ownerId, string title, bool completed, DateTime createdAt, DateTime updatedAt, long version) => new()
     {
         Id = id,

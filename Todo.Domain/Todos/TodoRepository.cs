@@ -5,9 +5,9 @@ using Todo.Domain.Persistence;
 namespace Todo.Domain.Todos;
 
 /// <summary>
-/// Todos, always seen through their owner: every query here takes the owner id. Reads that answer a request are
-/// written in SQL (<see cref="SqlReads"/>): they are what the API serves most. A todo about to change is found through
-/// EF Core, tracked, so that its save is checked against the version it was read at.
+/// Todos, always seen through their owner: every query here takes the owner id. The reads that answer a request and
+/// a create's insert are written in SQL (<see cref="RawSql"/>): they are most of what the API serves. A todo about to
+/// change is found through EF Core, tracked, so that its save is checked against the version it was read at.
 /// </summary>
 public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
 {
@@ -34,8 +34,29 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
         ORDER BY t."Id" LIMIT {1} OFFSET {2}
         """;
 
+    private const string InsertSql = """
+        INSERT INTO "Todos" ("OwnerId", "Title", "Completed", "CreatedAt", "UpdatedAt", "Version")
+        VALUES ({0}, {1}, {2}, {3}, {4}, {5})
+        RETURNING "Id"
+        """;
+
     private static readonly CompiledQuery<Func<TodoDbContext, int, int, CancellationToken, Task<TodoItem?>>> Owned = new(() => EF.CompileAsyncQuery(
         (TodoDbContext db, int ownerId, int id, CancellationToken _) => db.Todos.SingleOrDefault(todo => todo.OwnerId == ownerId && todo.Id == id)));
+
+    /// <summary>
+    /// Stores a new todo and answers it with the id the database gave it. One <c>INSERT … RETURNING</c> rather than
+    /// the change tracker's <c>SaveChanges</c>, which was two thirds of a create's CPU.
+    /// </summary>
+    public async Task<TodoItem> InsertAsync(TodoItem todo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(todo);
+        var ids = await Db.QueryAsync(
+            InsertSql,
+            [todo.OwnerId, todo.Title, todo.Completed, todo.CreatedAt, todo.UpdatedAt, todo.Version],
+            static row => row.GetInt32(0),
+            cancellationToken);
+        return TodoItem.FromRow(ids.Single(), todo.OwnerId, todo.Title, todo.Completed, todo.CreatedAt, todo.UpdatedAt, todo.Version);
+    }
 
     /// <summary>The owner's todo, tracked: for a change that will be saved.</summary>
     public Task<TodoItem?> FindAsync(int ownerId, int id, CancellationToken cancellationToken) => Owned.For(Db)(Db, ownerId, id, cancellationToken);
@@ -43,7 +64,7 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
     /// <summary>The owner's todo as it is now, not tracked: for answering a read.</summary>
     public async Task<TodoItem?> ReadAsync(int ownerId, int id, CancellationToken cancellationToken)
     {
-        var rows = await Db.ReadAsync(
+        var rows = await Db.QueryAsync(
             TodoSql,
             [id, ownerId],
             static row => ReadTodo(row),
@@ -67,7 +88,7 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
         {
             // The owner's counts beside every row. Served by the (OwnerId, Id) index: seek to the owner, walk in id
             // order, filter on the way; the owner's row is a primary-key look-up.
-            var rows = await Db.ReadAsync(
+            var rows = await Db.QueryAsync(
                 query.Completed is null ? PageSql : FilteredPageSql,
                 query.Completed is bool completed ? [ownerId, query.PageSize, (int)skip, completed] : [ownerId, query.PageSize, (int)skip],
                 static row => (Todo: ReadTodo(row), Counts: new OwnerCounts(row.GetInt32(7), row.GetInt32(8))),
@@ -80,7 +101,7 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
         }
 
         // The counts the database keeps with every write (see User.TodoCount): no scan of the owner's todos.
-        counts ??= (await Db.ReadAsync(
+        counts ??= (await Db.QueryAsync(
             """SELECT "TodoCount", "CompletedTodoCount" FROM "Users" WHERE "Id" = {0}""",
             [ownerId],
             static row => new OwnerCounts(row.GetInt32(0), row.GetInt32(1)),

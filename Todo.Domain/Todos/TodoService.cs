@@ -24,13 +24,8 @@ public sealed class TodoService(TodoRepository todos, TimeProvider time)
     public Task<TodoItem?> FindAsync(int ownerId, int id, CancellationToken cancellationToken) =>
         todos.ReadAsync(ownerId, id, cancellationToken);
 
-    public async Task<TodoItem> CreateAsync(int ownerId, string title, bool completed, CancellationToken cancellationToken)
-    {
-        var todo = new TodoItem(ownerId, title, completed, Now());
-        todos.Add(todo);
-        await todos.SaveChangesAsync(cancellationToken);
-        return todo;
-    }
+    public Task<TodoItem> CreateAsync(int ownerId, string title, bool completed, CancellationToken cancellationToken) =>
+        todos.InsertAsync(new TodoItem(ownerId, title, completed, Now()), cancellationToken);
 
     /// <summary>Changes the given fields; a null argument leaves that field unchanged.</summary>
     public Task<TodoChange> UpdateAsync(

@@ -9,12 +9,12 @@ public sealed class UserRepository(TodoDbContext db, LiveSessions live) : Reposi
     public ValueTask<User?> FindAsync(int id, CancellationToken cancellationToken) => FindByIdAsync(id, cancellationToken);
 
     /// <summary>
-    /// The user with this address (any case), not tracked. In SQL (<see cref="SqlReads"/>): it is the first query of
+    /// The user with this address (any case), not tracked. In SQL (<see cref="RawSql"/>): it is the first query of
     /// most logins, and in a fresh process the first query of all.
     /// </summary>
     public async Task<User?> FindByEmailAsync(string email, CancellationToken cancellationToken)
     {
-        var rows = await Db.ReadAsync(
+        var rows = await Db.QueryAsync(
             """
             SELECT "Id", "Email", "NormalizedEmail", "PasswordHash", "CreatedAt", "TodoCount", "CompletedTodoCount"
             FROM "Users" WHERE "NormalizedEmail" = {0}
