@@ -13,9 +13,9 @@ namespace Todo.Api.Infrastructure;
 /// still get the busy timeout.
 /// <para>
 /// A connection enters the queue when it begins a transaction or runs a statement that writes outside one, and leaves
-/// it when the connection closes: EF Core closes it after every SaveChanges, ExecuteUpdate and ExecuteDelete, when a
-/// transaction it opened the connection for is disposed, and when a context goes back to the pool, so no path can keep
-/// the turn. A writer that waited the whole busy timeout goes on without its turn, as it would without the gate.
+/// it when the connection closes: EF Core closes it after every SaveChanges, ExecuteUpdate, ExecuteDelete and raw-SQL
+/// statement (a create's <c>INSERT … RETURNING</c> when its reader is disposed), when a transaction it opened the
+/// connection for is disposed, and when a context goes back to the pool, so no path can keep the turn. A writer that waited the whole busy timeout goes on without its turn, as it would without the gate.
 /// </para>
 /// <para>
 /// The gate also keeps the write-ahead log short. SQLite starts the log afresh only when a write begins at a moment no
