@@ -379,14 +379,14 @@ public abstract class TodoCrudTests(TodoApplication app)
         Assert.Equal(created.GetRawText(), (await GetAsync(owner, id)).GetRawText());
     }
 
-    private static DateTime UtcTimestamp(JsonElement todo, string name)
+    protected static DateTime UtcTimestamp(JsonElement todo, string name)
     {
         var text = todo.GetProperty(name).GetString()!;
         Assert.EndsWith("Z", text, StringComparison.Ordinal);
         return DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
     }
 
-    private static async Task<JsonElement> CreateAsync(TestUser user, string title, bool completed = false)
+    protected static async Task<JsonElement> CreateAsync(TestUser user, string title, bool completed = false)
     {
         using var response = await user.Client.PostAsync("/todos", Json.Of(new { title, completed }));
         return await Json.ReadAsync(response, HttpStatusCode.Created);
@@ -442,7 +442,7 @@ public abstract class TodoCrudTests(TodoApplication app)
         }
     }
 
-    private static async Task<JsonElement> GetAsync(TestUser user, int id)
+    protected static async Task<JsonElement> GetAsync(TestUser user, int id)
     {
         using var response = await user.Client.GetAsync($"/todos/{id}");
         return await Json.ReadAsync(response, HttpStatusCode.OK);
@@ -455,6 +455,38 @@ public abstract class TodoCrudTests(TodoApplication app)
     }
 }
 
-public sealed class TodoCrudTestsOnSqlite(SqliteApplication app) : TodoCrudTests(app), IClassFixture<SqliteApplication>;
+public sealed class TodoCrudTestsOnSqlite(SqliteApplication app) : TodoCrudTests(app), IClassFixture<SqliteApplication>
+{
+    // SQLite keeps times as text. The API reads EF Core's own form digit by digit; Microsoft.Data.Sqlite's parse,
+    // which EF Core's LINQ read uses, is the reference, and any other form must still read as it reads it.
+    [Theory]
+    [InlineData("2026-12-07 00:42:45.7849481")] // seven digits of fraction, as EF Core writes most times
+    [InlineData("2026-12-07 00:42:45.78")] // trailing zeros left out
+    [InlineData("2026-12-07 00:42:45.0000001")]
+    [InlineData("2026-12-07 00:42:45")] // a whole second has no fraction
+    [InlineData("2028-02-29 23:59:59.9999999")] // a leap day's last tick
+    [InlineData("0001-01-01 00:00:00")]
+    [InlineData("9999-12-31 23:59:59.9999999")]
+    [InlineData("2026-12-07T00:42:45.123")] // other forms a database may hold: read by the provider
+    [InlineData("2026-12-07 00:42")]
+    [InlineData("2026-12-7 00:42:45")]
+    [InlineData("2026-12-07 00:42:45.12345678")]
+    public async Task A_time_stored_as_text_reads_back_by_get_and_by_list_as_the_provider_reads_it(string text)
+    {
+        using var user = await app.CreateUserAsync();
+        var id = (await CreateAsync(user, "stored as text")).GetProperty("id").GetInt32();
+        await app.ExecuteSqlAsync($"UPDATE Todos SET CreatedAt = '{text}', UpdatedAt = '{text}' WHERE Id = {id}");
+
+        var stored = await app.QueryAsync(db => db.Todos.AsNoTracking().SingleAsync(todo => todo.Id == id));
+        var fetched = await GetAsync(user, id);
+        using var list = await user.Client.GetAsync("/todos");
+        var listed = Assert.Single((await Json.ReadAsync(list, HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
+
+        Assert.Equal(DateTimeKind.Utc, stored.CreatedAt.Kind);
+        Assert.Equal(stored.CreatedAt, UtcTimestamp(fetched, "createdAt"));
+        Assert.Equal(stored.UpdatedAt, UtcTimestamp(fetched, "updatedAt"));
+        Assert.Equal(fetched.GetRawText(), listed.GetRawText());
+    }
+}
 
 public sealed class TodoCrudTestsOnPostgres(PostgresApplication app) : TodoCrudTests(app), IClassFixture<PostgresApplication>, IRunsOnPostgres;
