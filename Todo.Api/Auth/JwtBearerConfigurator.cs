@@ -18,6 +18,10 @@ public sealed class JwtBearerConfigurator(IOptions<JwtOptions> jwtOptions) : ICo
         ArgumentNullException.ThrowIfNull(options);
 
         var jwt = jwtOptions.Value;
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(new RememberingJsonWebTokenHandler());
+
+        // After the handlers: the option sets itself on the handlers in the list.
         options.MapInboundClaims = false;
         options.TokenValidationParameters = new TokenValidationParameters
         {

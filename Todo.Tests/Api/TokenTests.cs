@@ -79,6 +79,8 @@ public abstract class TokenTests(TodoApplication app)
         using var victim = await app.CreateUserAsync();
         using var attacker = await app.CreateUserAsync();
         var forged = TestTokens.TamperPayload(attacker.AccessToken, "sub", Subject(victim.Id));
+        using var genuine = await SendMeAsync(attacker.AccessToken);
+        await Json.ReadAsync(genuine, HttpStatusCode.OK);
 
         using var response = await SendMeAsync(forged);
 
@@ -92,6 +94,8 @@ public abstract class TokenTests(TodoApplication app)
         var token = user.AccessToken;
         var last = token[^2] == 'A' ? 'B' : 'A';
         var tampered = string.Concat(token.AsSpan(0, token.Length - 2), last.ToString(), token[^1].ToString());
+        using var genuine = await SendMeAsync(token);
+        await Json.ReadAsync(genuine, HttpStatusCode.OK);
 
         using var response = await SendMeAsync(tampered);
 

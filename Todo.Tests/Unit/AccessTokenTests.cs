@@ -112,6 +112,40 @@ public sealed class AccessTokenTests
     }
 
     [Fact]
+    public async Task The_schemes_handler_accepts_tokens_it_has_seen_with_their_identity_even_past_what_it_remembers()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var (handler, parameters) = Scheme();
+
+        // One more token than the handler remembers: past its capacity it forgets and validates in full again.
+        var tokens = Enumerable.Range(0, RememberingJsonWebTokenHandler.Capacity + 1).Select(index => Issue(time, out _)).ToList();
+        foreach (var token in tokens.Concat(tokens))
+        {
+            var result = await handler.ValidateTokenAsync(token, parameters);
+            Assert.True(result.IsValid, result.Exception?.Message);
+            Assert.Equal("42", result.ClaimsIdentity.FindFirst("sub")?.Value);
+            Assert.Equal(SessionId.ToString("D"), result.ClaimsIdentity.FindFirst("sid")?.Value);
+        }
+    }
+
+    [Fact]
+    public async Task The_schemes_handler_refuses_a_token_it_accepted_once_the_token_expires()
+    {
+        // The library checks expiry on the system clock: a token of two seconds, and no clock skew, so that the
+        // token is past its expiry soon after and only the handler's own forgetting can keep it accepted.
+        _jwt.AccessTokenLifetime = TimeSpan.FromSeconds(2);
+        var (handler, parameters) = Scheme();
+        parameters.ClockSkew = TimeSpan.Zero;
+        var token = Issue(TimeProvider.System, out _);
+        var accepted = await handler.ValidateTokenAsync(token, parameters);
+        Assert.True(accepted.IsValid, accepted.Exception?.Message);
+
+        await Task.Delay(accepted.SecurityToken.ValidTo - DateTime.UtcNow + TimeSpan.FromMilliseconds(100));
+
+        Assert.IsType<SecurityTokenExpiredException>((await handler.ValidateTokenAsync(token, parameters)).Exception);
+    }
+
+    [Fact]
     public void A_256_bit_signing_key_passes_options_validation()
     {
         Assert.True(new JwtOptionsValidator().Validate(null, new JwtOptions { SigningKey = new string('k', 32) }).Succeeded);
@@ -124,6 +158,14 @@ public sealed class AccessTokenTests
         user = Alice();
         typeof(User).GetProperty(nameof(User.Id))!.SetValue(user, 42);
         return new AccessTokenIssuer(Options.Create(_jwt), time).Issue(user, SessionId);
+    }
+
+    /// <summary>The bearer scheme's own token handler and parameters.</summary>
+    private (TokenHandler Handler, TokenValidationParameters Parameters) Scheme()
+    {
+        var options = new JwtBearerOptions();
+        new JwtBearerConfigurator(Options.Create(_jwt)).Configure(options);
+        return (Assert.Single(options.TokenHandlers), options.TokenValidationParameters);
     }
 
     private TokenValidationParameters ValidationParameters()
