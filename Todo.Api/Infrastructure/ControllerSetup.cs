@@ -31,6 +31,7 @@ public static class ControllerSetup
                 json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
                 json.NumberHandling = JsonNumberHandling.Strict;
                 json.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+                json.TypeInfoResolverChain.Insert(0, ResponseJsonContext.Default);
 
                 // {"title":"a","title":"b"} would otherwise be "b": whichever copy a proxy, a log or a WAF looked at,
                 // the API might act on the other one (the contract makes it a 400). StrictJsonInputFormatter also
