@@ -42,10 +42,16 @@ public static class HealthSetup
     {
         if (report.Status == HealthStatus.Healthy)
         {
-            await context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() }, context.RequestAborted);
+            await context.Response.WriteAsJsonAsync(HealthResponse.Healthy, ResponseJsonContext.Default.HealthResponse, cancellationToken: context.RequestAborted);
             return;
         }
 
         await ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable.", unhealthyDetail);
     }
+}
+
+/// <summary>The body of a healthy probe, <c>{"status":"Healthy"}</c>; any other state is a 503 problem.</summary>
+internal sealed record HealthResponse(string Status)
+{
+    public static readonly HealthResponse Healthy = new(nameof(HealthStatus.Healthy));
 }

@@ -5,15 +5,16 @@ using Todo.Api.Todos;
 namespace Todo.Api.Infrastructure;
 
 /// <summary>
-/// The response bodies' JSON, generated at build time: written straight by generated code instead of through
-/// metadata the serializer builds by reflection, and IL-emitted accessors, at the first response of each type (a cold
-/// start's first list and login) and walks on every one after. The options match the controllers' (camelCase,
-/// nothing ignored), which lets the serializer take the generated fast path; request bodies are still read through
-/// the reflection metadata (<see cref="StrictJsonInputFormatter"/>).
+/// The response bodies' JSON, generated at build time. Without it the serializer builds a type's metadata by
+/// reflection at its first response, IL-emitting the accessors (which a cold start's first <c>/health</c>, list and
+/// login pay for), and walks that metadata for every response after; generated code writes the properties directly.
+/// The options match the controllers' (camelCase, nothing ignored), so the serializer takes that fast path. Request
+/// bodies are still read through reflection metadata (<see cref="StrictJsonInputFormatter"/>).
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, GenerationMode = JsonSourceGenerationMode.Default)]
 [JsonSerializable(typeof(TodoResponse))]
 [JsonSerializable(typeof(TodoListResponse))]
 [JsonSerializable(typeof(UserResponse))]
 [JsonSerializable(typeof(AccessTokenResponse))]
+[JsonSerializable(typeof(HealthResponse))]
 internal sealed partial class ResponseJsonContext : JsonSerializerContext;
