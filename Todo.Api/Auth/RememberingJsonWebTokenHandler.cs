@@ -14,8 +14,9 @@ namespace Todo.Api.Auth;
 /// Only the token check is remembered, never the session: <see cref="BearerEvents.ValidateBeyondSignatureAsync"/> runs
 /// for every request, so ending a session still refuses its tokens at once. A token is remembered only after the full
 /// validation accepted it, by its exact text, and only until its own expiry (without the clock skew: past it, the
-/// full validation decides again), read on the system clock, as the validation reads it. The validation parameters are the
-/// scheme's, built once from <see cref="JwtOptions"/> for the process, so they cannot change under a remembered token.
+/// full validation decides again), read on the system clock, as the validation reads it. The validation parameters
+/// are the scheme's, built once from <see cref="JwtOptions"/> for the process, so they cannot change under a
+/// remembered token.
 /// </remarks>
 internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
 {

@@ -53,7 +53,7 @@ internal static class RawSql
                 : reader.GetDateTime(ordinal),
             DateTimeKind.Utc);
 
-    internal static bool TryParseStoredText(ReadOnlySpan<char> text, out DateTime time)
+    private static bool TryParseStoredText(ReadOnlySpan<char> text, out DateTime time)
     {
         time = default;
         if (text.Length is < 19 or 20 or > 27
