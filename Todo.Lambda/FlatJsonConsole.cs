@@ -120,7 +120,28 @@ internal sealed class FlatJsonConsoleFormatter : ConsoleFormatter
         }
 
         var options = _options.CurrentValue;
+
+        // A value's or a scope's text may itself log on this thread while this line is being written: that line gets
+        // a writer of its own rather than resetting this one under it.
         var lineWriter = _lineWriter ??= new LineWriter();
+        if (lineWriter.InUse)
+        {
+            lineWriter = new LineWriter();
+        }
+
+        try
+        {
+            return WriteLine(logEntry, scopeProvider, options, message, lineWriter);
+        }
+        finally
+        {
+            lineWriter.InUse = false;
+        }
+    }
+
+    private static ReadOnlySpan<byte> WriteLine<TState>(
+        in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, JsonConsoleFormatterOptions options, string? message, LineWriter lineWriter)
+    {
         var writer = lineWriter.Start(options);
 
         writer.WriteStartObject();
@@ -249,8 +270,12 @@ internal sealed class FlatJsonConsoleFormatter : ConsoleFormatter
 
         public List<string?> TextScopes { get; } = [];
 
+        /// <summary>Between <see cref="Start"/> and the end of the line it writes.</summary>
+        public bool InUse { get; set; }
+
         public Utf8JsonWriter Start(JsonConsoleFormatterOptions options)
         {
+            InUse = true;
             _buffer.ResetWrittenCount();
 
             // A writer per options instance: the monitor hands out a new one when the configuration changes.

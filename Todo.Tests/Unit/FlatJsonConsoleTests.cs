@@ -75,6 +75,26 @@ public sealed partial class FlatJsonConsoleTests
     }
 
     [Fact]
+    public void A_value_that_logs_while_its_own_line_is_written_leaves_both_lines_whole()
+    {
+        var output = Write("Todo.Tests", logger =>
+        {
+            using var scope = logger.BeginScope(new Dictionary<string, object?> { ["reentrant"] = new LogsWhenWritten(logger) });
+            LogResponded(logger, "/todos", 200);
+        });
+
+        // The inner line is finished first, while the outer one waits for the value's text.
+        var lines = output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var inner = JsonDocument.Parse(lines[0]);
+        using var outer = JsonDocument.Parse(lines[1]);
+        Assert.Equal("Nothing in scope inner", inner.RootElement.GetProperty("Message").GetString());
+        Assert.Equal("GET /todos responded 200", outer.RootElement.GetProperty("Message").GetString());
+        Assert.Equal(200, outer.RootElement.GetProperty("State").GetProperty("StatusCode").GetInt32());
+        Assert.Equal("its text", outer.RootElement.GetProperty("reentrant").GetString());
+    }
+
+    [Fact]
     public void The_console_uses_it_once_added()
     {
         using var services = new ServiceCollection().AddLogging(logging => logging.AddFlatJsonConsole()).BuildServiceProvider();
@@ -101,6 +121,23 @@ public sealed partial class FlatJsonConsoleTests
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Nothing in scope {Value}")]
     private static partial void LogNothingInScope(ILogger logger, string value);
+
+    /// <summary>A value whose text logs a line of its own, once (the inner line is in the same scope).</summary>
+    private sealed class LogsWhenWritten(ILogger logger)
+    {
+        private bool _logged;
+
+        public override string ToString()
+        {
+            if (!_logged)
+            {
+                _logged = true;
+                LogNothingInScope(logger, "inner");
+            }
+
+            return "its text";
+        }
+    }
 
     /// <summary>What the console logger does with an entry, minus the queue and the console.</summary>
     private sealed class FormattingLogger(ConsoleFormatter formatter, string category, TextWriter output) : ILogger
