@@ -64,11 +64,7 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
     /// <summary>The owner's todo as it is now, not tracked: for answering a read.</summary>
     public async Task<TodoItem?> ReadAsync(int ownerId, int id, CancellationToken cancellationToken)
     {
-        var rows = await Db.QueryAsync(
-            TodoSql,
-            [id, ownerId],
-            static row => ReadTodo(row),
-            cancellationToken);
+        var rows = await Db.QueryAsync(TodoSql, [id, ownerId], ReadTodo, cancellationToken);
         return rows.SingleOrDefault();
     }
 
