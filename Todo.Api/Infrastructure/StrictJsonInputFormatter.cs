@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Formatters;
@@ -26,10 +27,34 @@ public sealed class StrictJsonInputFormatter(JsonOptions options, ILogger<System
         request.Body = body;
         context.HttpContext.Response.RegisterForDispose(body);
 
-        if (HasDuplicateProperty(body.GetBuffer().AsMemory(0, (int)body.Length)))
+        // The serializer skips a UTF-8 byte order mark before the JSON, which the checks below do not.
+        var json = body.GetBuffer().AsMemory(0, (int)body.Length);
+        if (json.Span.StartsWith(Encoding.UTF8.Preamble))
+        {
+            json = json[Encoding.UTF8.Preamble.Length..];
+        }
+
+        if (HasDuplicateProperty(json))
         {
             context.ModelState.TryAddModelError(context.ModelName, "A property name is given more than once.");
             return await InputFormatterResult.FailureAsync();
+        }
+
+        // The body is in memory: a UTF-8 one is read from there at once, without the base reader's asynchronous
+        // buffering of a stream. An empty body, another charset, and anything the serializer refuses are left to the
+        // base reader, which reads the body again and answers as it always does.
+        if (json.Length > 0 && SelectCharacterEncoding(context)?.CodePage == Encoding.UTF8.CodePage)
+        {
+            try
+            {
+                var model = JsonSerializer.Deserialize(json.Span, context.ModelType, SerializerOptions);
+                return model is null && !context.TreatEmptyInputAsDefaultValue
+                    ? await InputFormatterResult.NoValueAsync()
+                    : await InputFormatterResult.SuccessAsync(model);
+            }
+            catch (Exception exception) when (exception is JsonException or FormatException or OverflowException or NotSupportedException)
+            {
+            }
         }
 
         return await base.ReadAsync(context);

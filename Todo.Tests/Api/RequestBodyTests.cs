@@ -84,6 +84,34 @@ public abstract class RequestBodyTests(TodoApplication app) : IAsyncLifetime
         await Problems.AssertValidationProblemAsync(response, field);
     }
 
+    [DatabaseFact]
+    public async Task A_body_after_a_utf8_byte_order_mark_is_read_and_still_checked_for_duplicates()
+    {
+        using var accepted = await User.Client.PostAsync("/todos", WithByteOrderMark("""{"title":"after a BOM"}"""));
+        using var refused = await User.Client.PostAsync("/todos", WithByteOrderMark("""{"title":"a","id":1,"id":2}"""));
+
+        Assert.Equal("after a BOM", (await Json.ReadAsync(accepted, HttpStatusCode.Created)).GetProperty("title").GetString());
+        await Problems.AssertValidationProblemAsync(refused, "body");
+
+        static ByteArrayContent WithByteOrderMark(string json)
+        {
+            var content = new ByteArrayContent([.. Encoding.UTF8.Preamble, .. Encoding.UTF8.GetBytes(json)]);
+            content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            return content;
+        }
+    }
+
+    [DatabaseFact]
+    public async Task A_utf16_body_is_read_in_its_charset()
+    {
+        using var content = new ByteArrayContent(Encoding.Unicode.GetBytes("""{"title":"in UTF-16"}"""));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-16");
+
+        using var response = await User.Client.PostAsync("/todos", content);
+
+        Assert.Equal("in UTF-16", (await Json.ReadAsync(response, HttpStatusCode.Created)).GetProperty("title").GetString());
+    }
+
     [DatabaseTheory]
     [InlineData("POST", "/todos", """{"title":"a","title":"b"}""", "body")]
     [InlineData("POST", "/todos", """{"title":"a","completed":false,"completed":true}""", "body")]
