@@ -44,8 +44,10 @@ public static class ControllerSetup
 
         services.AddOptions<MvcOptions>().Configure<IOptions<JsonOptions>, ILogger<SystemTextJsonInputFormatter>>((mvc, json, logger) =>
         {
-            var framework = mvc.InputFormatters.OfType<SystemTextJsonInputFormatter>().Single();
-            mvc.InputFormatters[mvc.InputFormatters.IndexOf(framework)] = new StrictJsonInputFormatter(json.Value, logger);
+            var reader = mvc.InputFormatters.OfType<SystemTextJsonInputFormatter>().Single();
+            mvc.InputFormatters[mvc.InputFormatters.IndexOf(reader)] = new StrictJsonInputFormatter(json.Value, logger);
+            var writer = mvc.OutputFormatters.OfType<SystemTextJsonOutputFormatter>().Single();
+            mvc.OutputFormatters[mvc.OutputFormatters.IndexOf(writer)] = new BufferedJsonOutputFormatter(json.Value.JsonSerializerOptions);
         });
 
         // The OpenAPI generator reads these (minimal-API) options: keep its schemas as strict as the binder.

@@ -35,6 +35,47 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task A_json_response_says_its_length_and_is_not_chunked()
+    {
+        using var created = await Client.PostAsJsonAsync("/todos", new { title = "framed" });
+        var location = created.Headers.Location ?? throw new InvalidOperationException("No Location.");
+        using var fetched = await Client.GetAsync(location);
+        using var headed = await Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, location));
+        using var listed = await Client.GetAsync("/todos?pageSize=100");
+        using var missing = await Client.GetAsync("/todos/999999");
+
+        foreach (var (response, status) in new[]
+        {
+            (created, HttpStatusCode.Created), (fetched, HttpStatusCode.OK), (listed, HttpStatusCode.OK), (missing, HttpStatusCode.NotFound),
+        })
+        {
+            Assert.Equal(status, response.StatusCode);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+            Assert.Equal((await response.Content.ReadAsByteArrayAsync()).Length, response.Content.Headers.ContentLength);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, headed.StatusCode);
+        Assert.Equal(fetched.Content.Headers.ContentLength, headed.Content.Headers.ContentLength);
+        Assert.Empty(await headed.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task A_client_that_accepts_only_utf16_gets_the_json_in_utf16()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/todos");
+        request.Headers.TryAddWithoutValidation("Accept-Charset", "utf-16");
+
+        using var response = await Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("utf-16", response.Content.Headers.ContentType?.CharSet);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        using var page = JsonDocument.Parse(Encoding.Unicode.GetString(bytes));
+        Assert.True(page.RootElement.GetProperty("totalCount").GetInt32() >= 0);
+    }
+
     [Theory]
     [InlineData("fffffffffffffffffff")] // overflows: Kestrel throws a bare IOException
     [InlineData("100000000")] // 2^32, overflows too
