@@ -23,6 +23,9 @@ public sealed class JwtBearerConfigurator(IOptions<JwtOptions> jwtOptions) : ICo
 
         // After the handlers: the option sets itself on the handlers in the list.
         options.MapInboundClaims = false;
+
+        // Nothing reads the token back from the request's authentication properties (the default keeps a copy there).
+        options.SaveToken = false;
         options.TokenValidationParameters = new TokenValidationParameters
         {
             ValidIssuer = jwt.Issuer,

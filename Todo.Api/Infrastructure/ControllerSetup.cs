@@ -4,6 +4,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Mvc.Formatters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 
 namespace Todo.Api.Infrastructure;
@@ -22,6 +23,12 @@ public static class ControllerSetup
             {
                 options.Filters.Add<FluentValidationFilter>();
                 options.SuppressAsyncSuffixInActionNames = false;
+
+                // Arguments come from the route, the query or a JSON body, never from a form. The form providers
+                // looked for one on every request (each parsing Content-Type to find none): 0.9 % of a get's CPU.
+                options.ValueProviderFactories.RemoveType<FormValueProviderFactory>();
+                options.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+                options.ValueProviderFactories.RemoveType<FormFileValueProviderFactory>();
             })
             .ConfigureApiBehaviorOptions(options =>
                 options.InvalidModelStateResponseFactory = ModelStateProblemFactory.Create)
