@@ -54,6 +54,7 @@ public sealed class StrictJsonInputFormatter(JsonOptions options, ILogger<System
             }
             catch (Exception exception) when (exception is JsonException or FormatException or OverflowException or NotSupportedException)
             {
+                // Not an answer yet: the base reader reads the body again and puts the error where the framework does.
             }
         }
 
