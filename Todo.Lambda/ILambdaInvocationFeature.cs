@@ -207,3 +207,6 @@ internal sealed class LambdaInvocationFeature : ILambdaInvocationFeature
             ? value
             : default;
 }
+
+/// <summary>What Lambda says about one invocation besides its payload; each part is unknown under the managed runtime.</summary>
+internal sealed record LambdaInvocation(string? RequestId, DateTimeOffset? Deadline, string? TraceId);

@@ -26,3 +26,12 @@ public sealed class LambdaHostingOptions
     /// <summary>How long one warm-up request may take before it is aborted, so that a hanging path cannot hold up the init.</summary>
     public TimeSpan WarmUpRequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
+
+/// <summary>The proxy event shapes the adapter understands; <see cref="Auto"/> decides per event.</summary>
+public enum LambdaEventFormat
+{
+    Auto,
+    ApiGatewayRest,
+    ApiGatewayHttp,
+    ApplicationLoadBalancer,
+}

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Todo.Domain.Persistence;
+using Todo.Domain.Users;
 
 namespace Todo.Api.Infrastructure;
 
@@ -54,4 +57,65 @@ public static class HealthSetup
 internal sealed record HealthResponse(string Status)
 {
     public static readonly HealthResponse Healthy = new(nameof(HealthStatus.Healthy));
+}
+
+/// <summary>Healthy when the database answers a real query against the schema, not merely when a file opens.</summary>
+public sealed class DatabaseHealthCheck(TodoDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            // Plain SQL rather than a LINQ query: a cold start's first /health need not wait for EF Core to
+            // compile one.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                await using var command = db.Database.GetDbConnection().CreateCommand();
+                command.CommandText = $"""SELECT EXISTS (SELECT 1 FROM "{db.Model.FindEntityType(typeof(User))!.GetTableName()}")""";
+                await command.ExecuteScalarAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("The database did not answer.", exception);
+        }
+    }
+}
+
+/// <summary>
+/// Healthy when no migration is pending. Asks the database only until the answer is yes once (then
+/// <see cref="MigrationState"/> remembers), so an instance started before a deployment step ran <c>migrate</c>
+/// becomes ready by itself, and a ready instance's probe costs only the database check.
+/// </summary>
+public sealed class MigrationsHealthCheck(TodoDbContext db, MigrationState state) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (state.AllApplied)
+        {
+            return HealthCheckResult.Healthy();
+        }
+
+        try
+        {
+            if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+            {
+                return HealthCheckResult.Unhealthy("Migrations are pending.");
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("The database did not answer.", exception);
+        }
+
+        state.MarkAllApplied();
+        return HealthCheckResult.Healthy();
+    }
 }

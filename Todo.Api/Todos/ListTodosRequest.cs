@@ -1,4 +1,9 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using Todo.Api.Infrastructure;
 using Todo.Domain.Todos;
 
@@ -30,4 +35,68 @@ public sealed record ListTodosRequest
         values is [var value] && !string.IsNullOrEmpty(value) ? value : null;
 
     private static int ParseNumber(string value) => CanonicalNumber.TryParsePositive(value) ?? throw new FormatException("Validate the request first.");
+}
+
+public sealed class ListTodosRequestValidator : AbstractValidator<ListTodosRequest>
+{
+    public ListTodosRequestValidator()
+    {
+        RuleFor(request => request.Completed)
+            .Must(BeGivenAtMostOnce).WithMessage("Completed may be given only once.")
+            .Must(values => ListTodosRequest.Single(values) is null or "true" or "false")
+            .WithMessage("Completed must be true or false.");
+        RuleFor(request => request.Page)
+            .Must(BeGivenAtMostOnce).WithMessage("Page may be given only once.")
+            .Must(values => IsAbsentOrInRange(values, int.MaxValue))
+            .WithMessage("Page must be a whole number of at least 1.");
+        RuleFor(request => request.PageSize)
+            .Must(BeGivenAtMostOnce).WithMessage("PageSize may be given only once.")
+            .Must(values => IsAbsentOrInRange(values, TodoQuery.MaxPageSize))
+            .WithMessage($"PageSize must be a whole number from 1 to {TodoQuery.MaxPageSize}.");
+    }
+
+    private static bool BeGivenAtMostOnce(string?[]? values) => values is null || values.Length <= 1;
+
+    private static bool IsAbsentOrInRange(string?[]? values, int max) =>
+        ListTodosRequest.Single(values) is not { } value || CanonicalNumber.TryParsePositive(value) is { } number && number <= max;
+}
+
+/// <summary>
+/// The list query is bound as text (so bad values become clear 400s); this tells OpenAPI readers the real types.
+/// </summary>
+public sealed class ListTodosRequestDocumentation : IOpenApiOperationTransformer
+{
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(context);
+
+        var isList = context.Description.ParameterDescriptions.Any(parameter => parameter.ModelMetadata?.ContainerType == typeof(ListTodosRequest));
+        if (!isList || operation.Parameters is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>())
+        {
+            (parameter.Schema, parameter.Description) = parameter.Name switch
+            {
+                "completed" => (new OpenApiSchema { Type = JsonSchemaType.Boolean }, "Only completed (true) or open (false) todos."),
+                "page" => (new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Default = JsonValue.Create(1) }, "1-based page number."),
+                "pageSize" => (
+                    new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Integer,
+                        Format = "int32",
+                        Minimum = "1",
+                        Maximum = TodoQuery.MaxPageSize.ToString(CultureInfo.InvariantCulture),
+                        Default = JsonValue.Create(TodoQuery.DefaultPageSize),
+                    },
+                    $"Items per page, 1 to {TodoQuery.MaxPageSize}."),
+                _ => (parameter.Schema, parameter.Description),
+            };
+        }
+
+        return Task.CompletedTask;
+    }
 }

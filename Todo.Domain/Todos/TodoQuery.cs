@@ -6,3 +6,6 @@ public sealed record TodoQuery(bool? Completed, int Page, int PageSize)
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 }
+
+/// <summary>One page of an owner's todos and how many there are in all.</summary>
+public sealed record TodoPage(IReadOnlyList<TodoItem> Items, int Page, int PageSize, int TotalCount);

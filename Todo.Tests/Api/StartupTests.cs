@@ -182,7 +182,7 @@ public sealed class StartupTests
         await using var app = CreateApplication("Production", "0123456789abcdef0123456789abcdef");
         var keyRingWarmUp = typeof(DataProtectionOptions).Assembly.GetType("Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService");
 
-        // Else ASP.NET Core renamed it, and DataProtectionSetup no longer finds it.
+        // Else ASP.NET Core renamed it, and AuthSetup no longer finds it.
         Assert.NotNull(keyRingWarmUp);
         Assert.DoesNotContain(app.Services.GetServices<IHostedService>(), service => service.GetType() == keyRingWarmUp);
     }

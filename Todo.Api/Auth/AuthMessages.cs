@@ -4,6 +4,65 @@ using Todo.Domain.Users;
 
 namespace Todo.Api.Auth;
 
+public sealed record SignupRequest(string? Email, string? Password);
+
+public sealed class SignupRequestValidator : AbstractValidator<SignupRequest>
+{
+    public SignupRequestValidator()
+    {
+        RuleFor(request => request.Email).ValidEmail();
+        RuleFor(request => request.Password).ValidNewPassword();
+    }
+}
+
+public sealed record LoginRequest(string? Email, string? Password);
+
+/// <summary>Login checks shape only; whether the password is right is the account service's business.</summary>
+public sealed class LoginRequestValidator : AbstractValidator<LoginRequest>
+{
+    public LoginRequestValidator()
+    {
+        RuleFor(request => request.Email).ValidEmail();
+        RuleFor(request => request.Password).PresentedPassword();
+    }
+}
+
+public sealed record RefreshRequest(string? RefreshToken);
+
+public sealed class RefreshRequestValidator : AbstractValidator<RefreshRequest>
+{
+    /// <summary>Ours are 43 characters; anything far longer is not worth hashing.</summary>
+    public const int MaxRefreshTokenLength = 512;
+
+    public RefreshRequestValidator()
+    {
+        RuleFor(request => request.RefreshToken)
+            .NotEmpty().WithMessage("Refresh token is required.")
+            .MaximumLength(MaxRefreshTokenLength).WithMessage("Refresh token is too long.");
+    }
+}
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+public sealed class ChangePasswordRequestValidator : AbstractValidator<ChangePasswordRequest>
+{
+    public ChangePasswordRequestValidator()
+    {
+        RuleFor(request => request.CurrentPassword).PresentedPassword();
+        RuleFor(request => request.NewPassword).ValidNewPassword();
+    }
+}
+
+public sealed record DeleteAccountRequest(string? Password);
+
+public sealed class DeleteAccountRequestValidator : AbstractValidator<DeleteAccountRequest>
+{
+    public DeleteAccountRequestValidator()
+    {
+        RuleFor(request => request.Password).PresentedPassword();
+    }
+}
+
 /// <summary>The rules for an email and a password, shared by the validators of every request that carries one.</summary>
 public static class CredentialRules
 {
@@ -57,3 +116,8 @@ public static class CredentialRules
         return at > 0 && domain.Length > 0 && !domain.StartsWith('.') && !domain.EndsWith('.') && !domain.Contains("..", StringComparison.Ordinal);
     }
 }
+
+public sealed record UserResponse(int Id, string Email);
+
+/// <summary>What a login and a refresh answer: a short-lived access token and the refresh token that renews it.</summary>
+public sealed record AccessTokenResponse(string AccessToken, string TokenType, int ExpiresIn, string RefreshToken, int RefreshExpiresIn);

@@ -1,3 +1,0 @@
-namespace Todo.Api.Auth;
-
-public sealed record UserResponse(int Id, string Email);
