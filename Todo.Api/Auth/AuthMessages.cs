@@ -4,6 +4,9 @@ using Todo.Domain.Users;
 
 namespace Todo.Api.Auth;
 
+// The bodies of the auth routes: each request with its validator, the email and password rules they share, then
+// the responses.
+
 public sealed record SignupRequest(string? Email, string? Password);
 
 public sealed class SignupRequestValidator : AbstractValidator<SignupRequest>

@@ -4,6 +4,9 @@ using Todo.Domain.Todos;
 
 namespace Todo.Api.Todos;
 
+// The bodies of the todo routes: each request with its validator (the title rule they share at the end), then the
+// responses. The list's query string is ListTodosRequest.
+
 /// <summary>POST /todos. Unknown properties (id, createdAt, ...) are ignored by the binder.</summary>
 public sealed record CreateTodoRequest(string? Title, bool Completed = false);
 
