@@ -16,7 +16,7 @@ public partial class Program
         // `migrate [settings]`: bring the database up to date and exit, for a deployment step that runs once.
         if (args is [DatabaseMigrator.CommandName, .. var settings])
         {
-            return await RunAsync(settings, app => app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None));
+            return await RunAsync(settings, app => app.Services.GetRequiredService<DatabaseMigrator>().RunCommandAsync(CancellationToken.None));
         }
 
         return await RunAsync(args, app => app.RunAsync());
@@ -38,6 +38,31 @@ public partial class Program
             await Console.Error.WriteLineAsync($"Todo API cannot start: {exception.Message}");
             return 1;
         }
+        catch (Exception exception)
+        {
+            // A port in use, a database out of reach: hosting (or the migrate command) has logged the failure with
+            // its stack trace, so the process ends with exit code 1 and the reason in one line rather than an
+            // abort that prints the trace again.
+            await Console.Error.WriteLineAsync($"Todo API cannot start: {InOneLine(exception)}");
+            return 1;
+        }
+    }
+
+    // The messages down the chain of causes, each once: "... likely due to a transient failure. Failed to connect to
+    // 127.0.0.1:5432. Connection refused." A message already said by its wrapper is not repeated.
+    private static string InOneLine(Exception exception)
+    {
+        var line = new System.Text.StringBuilder();
+        for (Exception? cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            var message = cause.Message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
+            if (message.Length > 0 && !line.ToString().Contains(message, StringComparison.OrdinalIgnoreCase))
+            {
+                line.Append(line.Length == 0 ? "" : " ").Append(message).Append('.');
+            }
+        }
+
+        return line.ToString();
     }
 
     /// <summary>Builds the whole application; <paramref name="configureHost"/> lets a host (Lambda, tests) swap the server.</summary>

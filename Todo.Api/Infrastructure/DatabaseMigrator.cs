@@ -76,6 +76,20 @@ public sealed partial class DatabaseMigrator(
         }
     }
 
+    /// <summary>The <c>migrate</c> command: no host runs to log a failure, so this logs it, cause and trace.</summary>
+    public async Task RunCommandAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await MigrateAsync(cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            LogFailed(logger, exception);
+            throw;
+        }
+    }
+
     private void MarkUpToDate()
     {
         LogUpToDate(logger);
@@ -156,6 +170,9 @@ public sealed partial class DatabaseMigrator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database migrations applied")]
     private static partial void LogApplied(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Database migration failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Another instance is migrating the database; waiting for it")]
     private static partial void LogWaitingForLock(ILogger logger);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.TestHost;
@@ -84,6 +85,47 @@ public sealed class StartupTests
         Assert.Equal(1, exitCode);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Equal($"Todo API cannot start: {expected}", line);
+        Assert.DoesNotContain("hunter2", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Main_on_a_port_already_in_use_exits_1_with_one_line_naming_the_address()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var address = $"http://127.0.0.1:{((IPEndPoint)occupant.LocalEndpoint).Port}";
+        var database = Path.Combine(Path.GetTempPath(), $"todo-api-tests-{Guid.NewGuid():N}.db");
+        try
+        {
+            var (exitCode, stderr) = await RunMainAsync(
+                ["--environment=Production", $"--urls={address}", $"--ConnectionStrings:Todo=Data Source={database}", $"--Jwt:SigningKey={new string('k', 32)}"]);
+
+            Assert.Equal(1, exitCode);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            Assert.Equal($"Todo API cannot start: Failed to bind to address {address}: address already in use.", line);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(database);
+        }
+    }
+
+    [Fact]
+    public async Task The_migrate_command_on_an_unreachable_server_exits_1_saying_why_in_one_line()
+    {
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+
+        var (exitCode, stderr) = await RunMainAsync(
+            ["migrate", "--environment=Production", "--Database:Provider=Postgres", $"--ConnectionStrings:Todo=Host=127.0.0.1;Port={port};Username=todo;Password=hunter2;Database=todo;Timeout=5"]);
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.StartsWith("Todo API cannot start: ", line, StringComparison.Ordinal);
+        Assert.Contains($"Failed to connect to 127.0.0.1:{port}.", line, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", stderr, StringComparison.Ordinal);
     }
 
