@@ -42,7 +42,8 @@ public partial class Program
         {
             // A port in use, a database out of reach: hosting (or the migrate command) has logged the failure with
             // its stack trace, so the process ends with exit code 1 and the reason in one line rather than an
-            // abort that prints the trace again.
+            // abort that prints the trace again. What fails before there is a host (a configuration file that is
+            // not JSON) is said by its messages alone, which name the file, line and position.
             await Console.Error.WriteLineAsync($"Todo API cannot start: {InOneLine(exception)}");
             return 1;
         }
