@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Todo.Api.Auth;
 using Todo.Api.Infrastructure;
 using Todo.Api.Telemetry;
@@ -32,18 +31,12 @@ public partial class Program
             // A host may decide the exit code (the invoke command does).
             return Environment.ExitCode;
         }
-        catch (OptionsValidationException exception)
-        {
-            // Configuration mistakes get one plain sentence, not a stack trace.
-            await Console.Error.WriteLineAsync($"Todo API cannot start: {exception.Message}");
-            return 1;
-        }
         catch (Exception exception)
         {
-            // A port in use, a database out of reach: hosting (or the migrate command) has logged the failure with
-            // its stack trace, so the process ends with exit code 1 and the reason in one line rather than an
-            // abort that prints the trace again. What fails before there is a host (a configuration file that is
-            // not JSON) is said by its messages alone, which name the file, line and position.
+            // One plain sentence and exit code 1, not an abort with a stack trace. A bad setting is named by its
+            // validation; a port in use or a database out of reach has been logged with its trace by hosting (or by
+            // the migrate command); what fails before there is a host (a configuration file that is not JSON) is
+            // said by its messages, which name the file, line and position.
             await Console.Error.WriteLineAsync($"Todo API cannot start: {InOneLine(exception)}");
             return 1;
         }
