@@ -73,7 +73,7 @@ internal sealed partial class LambdaInvoker(
         // Base64 and JSON escaping can push a body that fitted the buffer over the limit; Lambda would fail the
         // whole invocation and API Gateway answer 502, so answer with a problem response instead.
         LogSerializedResponseTooLarge(logger, serialized.Length, translator.MaxResponseBytes);
-        return Serialize(translator, await problems.TooLargeAsync(request, response.TraceIdentifier));
+        return Serialize(translator, await problems.TooLargeAsync(request, feature, response.TraceIdentifier));
     }
 
     /// <summary>The deadline the managed runtime's handler works to: it gets none from the runtime.</summary>

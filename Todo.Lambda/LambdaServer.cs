@@ -46,17 +46,26 @@ internal sealed partial class LambdaServer(LambdaProblemResponses problems, ILog
             if (requestAborted.IsCancellationRequested && exception is OperationCanceledException)
             {
                 LogDeadlineReached(logger, request.Method, request.Path);
-                return await problems.DeadlineReachedAsync(request, features.TraceIdentifier);
+                return await problems.DeadlineReachedAsync(request, invocation, features.TraceIdentifier);
             }
 
             LogUnhandledException(logger, exception, request.Method, request.Path);
-            return await problems.UnhandledExceptionAsync(request, features.TraceIdentifier);
+            return await problems.UnhandledExceptionAsync(request, invocation, features.TraceIdentifier);
+        }
+
+        // ASP.NET Core's exception handler answers a cancellation it sees with RequestAborted fired as 499 (client
+        // closed request) and keeps the exception to itself. On Lambda nobody closed anything: the deadline fired.
+        if (requestAborted.IsCancellationRequested && features.StatusCode == StatusCodes.Status499ClientClosedRequest)
+        {
+            features.DiscardResponse();
+            LogDeadlineReached(logger, request.Method, request.Path);
+            return await problems.DeadlineReachedAsync(request, invocation, features.TraceIdentifier);
         }
 
         if (features.ResponseOverflowed)
         {
             LogResponseTooLarge(logger, request.Method, request.Path, maxResponseBytes);
-            return await problems.TooLargeAsync(request, features.TraceIdentifier);
+            return await problems.TooLargeAsync(request, invocation, features.TraceIdentifier);
         }
 
         var status = features.StatusCode;

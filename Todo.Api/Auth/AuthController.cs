@@ -5,12 +5,12 @@ namespace Todo.Api.Auth;
 
 [ApiController]
 [Route("auth")]
-[Consumes("application/json")]
 public sealed class AuthController(AccountService accounts) : ControllerBase
 {
     private string? ClientAddress => HttpContext.Connection.RemoteIpAddress?.ToString();
 
     [HttpPost("signup", Name = "signup")]
+    [Consumes("application/json")]
     [EndpointSummary("Register an account")]
     [EndpointDescription("Creates an account for a new email address. The email is trimmed and compared case-insensitively; the password is stored only as a BCrypt hash.")]
     [ProducesResponseType<UserResponse>(StatusCodes.Status201Created)]
@@ -24,6 +24,7 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
     }
 
     [HttpPost("login", Name = "login")]
+    [Consumes("application/json")]
     [EndpointSummary("Log in")]
     [EndpointDescription("Starts a session: exchanges an email and password for a short-lived bearer access token and a refresh token. Repeated failures for one email or client are throttled with 429 and Retry-After, the right password included.")]
     [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)] // a bearer token must not sit in any cache (RFC 6749 §5.1)
@@ -36,6 +37,7 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
         await accounts.LoginAsync(request.Email!, request.Password!, ClientAddress, cancellationToken);
 
     [HttpPost("refresh", Name = "refresh")]
+    [Consumes("application/json")]
     [EndpointSummary("Refresh the tokens")]
     [EndpointDescription("Spends a refresh token for a new access token and a new refresh token of the same session. A refresh token works once: presenting a spent one again ends the whole session.")]
     [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
@@ -84,6 +86,7 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
 
     [Authorize]
     [HttpPut("password", Name = "changePassword")]
+    [Consumes("application/json")]
     [EndpointSummary("Change the password")]
     [EndpointDescription("Replaces the password after checking the current one, and ends every session of the user, this one included: log in again with the new password. A wrong current password counts as a failed login.")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]
@@ -99,6 +102,7 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
 
     [Authorize]
     [HttpDelete("me", Name = "deleteAccount")]
+    [Consumes("application/json")]
     [EndpointSummary("Delete the account")]
     [EndpointDescription("Deletes the signed-in user with all their todos and sessions, after checking the password; the email can be registered again. A wrong password counts as a failed login.")]
     [ProducesResponseType(StatusCodes.Status204NoContent)]

@@ -13,6 +13,8 @@ namespace Todo.Api.Infrastructure;
 /// </summary>
 public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
+    private const string UnreadableRequest = "The request could not be read.";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
@@ -21,7 +23,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"The request body may be at most {RequestLimits.MaxRequestBodyBytes} bytes."),
-            BadHttpRequestException bad => (bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode), "The request could not be read."),
+            BadHttpRequestException bad => (bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode), UnreadableRequest),
             DuplicateEmailException => (StatusCodes.Status409Conflict, "Email already registered.", "An account with this email already exists."),
             InvalidCredentialsException invalid => (StatusCodes.Status401Unauthorized, invalid.Message, null),
             LoginThrottledException => (StatusCodes.Status429TooManyRequests, "Too many failed logins.", "Too many failed logins for this account or client. Try again after the time in Retry-After."),
@@ -64,7 +66,16 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+            ProblemDetails = status == StatusCodes.Status400BadRequest
+                // Only a body the server could not read throws a 400 here: it is a validation problem of the body, as
+                // the document says every 400 of a route with a body is.
+                ? new ValidationProblemDetails(new Dictionary<string, string[]> { [ModelStateProblemFactory.BodyField] = [UnreadableRequest] })
+                {
+                    Status = status,
+                    Title = title,
+                    Detail = detail,
+                }
+                : new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
 

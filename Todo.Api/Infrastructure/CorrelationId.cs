@@ -27,6 +27,38 @@ public static class CorrelationId
         context?.Features.Get<CorrelationIdFeature>()?.Value;
 
     /// <summary>
+    /// The id by the rule: the request's own when valid, else on Lambda the request id, else a new one. Only the last
+    /// differs from call to call, and a request that reached the middleware keeps the one chosen there.
+    /// </summary>
+    internal static string Choose(HttpContext context)
+    {
+        var sent = context.Request.Headers[HeaderName];
+        if (sent.Count == 1 && IsValid(sent[0]))
+        {
+            return sent[0]!;
+        }
+
+        // On Lambda the adapter made API Gateway's request id (for ALB, Lambda's) the trace identifier.
+        if (context.Features.Get<ILambdaInvocationFeature>() is not null && FromRequestId(context.TraceIdentifier) is { } requestId)
+        {
+            return requestId;
+        }
+
+        return NewId();
+    }
+
+    /// <summary>
+    /// 128 random bits in hex, as unlikely to repeat as a GUID. Not Guid.NewGuid: that asks the kernel for every id,
+    /// a system call per request, and an id names a request, it guards nothing.
+    /// </summary>
+    private static string NewId()
+    {
+        Span<byte> bits = stackalloc byte[16];
+        Random.Shared.NextBytes(bits);
+        return Convert.ToHexStringLower(bits);
+    }
+
+    /// <summary>
     /// API Gateway's request id (for ALB, Lambda's) as a correlation id that keeps the rule. REST APIs' ids are UUIDs
     /// and stay as they are; HTTP APIs' are base64 (<c>JZ5xvhWgoAMEJSA=</c>, possibly with <c>+</c> or <c>/</c>), which
     /// the rule does not allow, so they are given in base64url without padding (<c>+</c> → <c>-</c>, <c>/</c> →
@@ -74,7 +106,7 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Corr
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var correlationId = Choose(context);
+        var correlationId = CorrelationId.Choose(context);
         context.Features.Set(new CorrelationIdFeature(correlationId));
 
         // As the headers go out, so that the exception handler (which clears the response), status code pages and the
@@ -90,33 +122,5 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next, ILogger<Corr
         {
             await next(context);
         }
-    }
-
-    private static string Choose(HttpContext context)
-    {
-        var sent = context.Request.Headers[CorrelationId.HeaderName];
-        if (sent.Count == 1 && CorrelationId.IsValid(sent[0]))
-        {
-            return sent[0]!;
-        }
-
-        // On Lambda the adapter made API Gateway's request id (for ALB, Lambda's) the trace identifier.
-        if (context.Features.Get<ILambdaInvocationFeature>() is not null && CorrelationId.FromRequestId(context.TraceIdentifier) is { } requestId)
-        {
-            return requestId;
-        }
-
-        return NewId();
-    }
-
-    /// <summary>
-    /// 128 random bits in hex, as unlikely to repeat as a GUID. Not Guid.NewGuid: that asks the kernel for every id,
-    /// a system call per request, and an id names a request, it guards nothing.
-    /// </summary>
-    private static string NewId()
-    {
-        Span<byte> bits = stackalloc byte[16];
-        Random.Shared.NextBytes(bits);
-        return Convert.ToHexStringLower(bits);
     }
 }

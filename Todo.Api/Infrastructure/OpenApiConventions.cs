@@ -43,7 +43,9 @@ public static class OpenApiConventions
             + "a property name given twice) or breaks a rule; errors names each field (body for the body as a whole)."),
         new(StatusCodes.Status401Unauthorized, IsSecured, ProblemSchemaName,
             "The bearer access token is missing, expired, tampered, wrongly signed or revoked."),
-        new(StatusCodes.Status413PayloadTooLarge, HasRequestBody, ProblemSchemaName,
+        // A Content-Length over the limit is refused on every route, before routing; a longer chunked body only by a
+        // route that reads it.
+        new(StatusCodes.Status413PayloadTooLarge, _ => true, ProblemSchemaName,
             $"The request body is over {RequestLimits.MaxRequestBodyBytes} bytes, chunked bodies included."),
         new(StatusCodes.Status415UnsupportedMediaType, HasRequestBody, ProblemSchemaName,
             "The body is not JSON: its Content-Type is missing or is not application/json."),
@@ -64,14 +66,25 @@ public static class OpenApiConventions
         ["503"] = "Password hashing is at capacity; try again after Retry-After.",
     };
 
+    /// <summary>What no operation can say: answers to requests that match none, and what every response carries.</summary>
+    private const string ApiDescription =
+        "Every error is RFC 9457 problem details (application/problem+json) with type, title, status and traceId. "
+        + "A path that is not listed here is 404, and a method a listed path does not support is 405 with Allow, both as problem details. "
+        + "Every response carries X-Correlation-Id (send your own, 1 to 128 characters of A-Z a-z 0-9 . _ : -, to have it kept) "
+        + "and X-Content-Type-Options: nosniff; a W3C traceparent header is honoured. "
+        + "A response to a request with a bearer token, and every response with a token in it, is Cache-Control: no-store.";
+
     public static Task ApplyAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
 
+        document.Info.Description = ApiDescription;
         DeclareTags(document);
         DescribeSchemas(document);
         foreach (var operation in (document.Paths ?? []).Values.SelectMany(path => path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>()))
         {
+            // An explicit empty list says "no token needed"; left out, a reader cannot tell it from an omission.
+            operation.Security ??= [];
             KeepOnlyJsonRequestBodies(operation);
             DescribeIdParameter(operation);
             AddCrossCuttingResponses(operation, document);
@@ -80,7 +93,7 @@ public static class OpenApiConventions
                 if (response is OpenApiResponse concrete)
                 {
                     DescribeResponse(operation, status, concrete);
-                    DeclareCorrelationId(concrete);
+                    DeclareEveryResponseHeaders(concrete);
                 }
             }
 
@@ -169,6 +182,20 @@ public static class OpenApiConventions
         }
 
         response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        if (IsSecured(operation))
+        {
+            // Not required: a request that sent no token at all is answered 401 without it.
+            response.Headers["Cache-Control"] = new OpenApiHeader
+            {
+                Description = "no-store whenever the request carried a bearer token.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            };
+        }
+        else if (status == "200" && operation.OperationId is "login" or "refresh")
+        {
+            response.Headers["Cache-Control"] = Header("no-store: the body holds tokens.");
+        }
+
         switch (status)
         {
             case "201":
@@ -184,10 +211,17 @@ public static class OpenApiConventions
         }
     }
 
-    // The correlation middleware runs before anything can answer, so every response of every operation has it.
-    private static void DeclareCorrelationId(OpenApiResponse response)
+    // The correlation and security-header middleware run before anything can answer, so every response of every
+    // operation has both.
+    private static void DeclareEveryResponseHeaders(OpenApiResponse response)
     {
         response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        response.Headers["X-Content-Type-Options"] = new OpenApiHeader
+        {
+            Description = "Always nosniff.",
+            Required = true,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("nosniff")] },
+        };
         response.Headers[CorrelationId.HeaderName] = new OpenApiHeader
         {
             Description = "The request's own X-Correlation-Id when it sent a valid one, else a new one (on Lambda: API Gateway's request id). "
@@ -316,12 +350,15 @@ public static class OpenApiConventions
         schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
         foreach (var (property, constrained) in properties)
         {
-            if (schema.Properties.TryGetValue(property, out var generated) && generated.Default is { } value)
-            {
-                constrained.Default = value;
-            }
-
             schema.Properties[property] = constrained;
+        }
+
+        // A default is said in words: generators such as openapi-typescript type a property with a default as
+        // required, and a client could then not leave out what the API lets it leave out.
+        foreach (var optional in schema.Properties.Values.OfType<OpenApiSchema>().Where(property => property.Default is not null))
+        {
+            optional.Description = $"Optional; {optional.Default!.ToJsonString()} when left out.";
+            optional.Default = null;
         }
 
         schema.Required = required ? new HashSet<string>(properties.Select(property => property.Property)) : null;

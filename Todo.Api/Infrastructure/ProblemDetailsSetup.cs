@@ -14,9 +14,15 @@ public static class ProblemDetailsSetup
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
-            problem.Type ??= ProblemTypes.ForStatus(problem.Status ?? context.HttpContext.Response.StatusCode);
-            problem.Instance ??= context.HttpContext.Request.Path;
-            problem.Extensions["traceId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            var http = context.HttpContext;
+            problem.Type ??= ProblemTypes.ForStatus(problem.Status ?? http.Response.StatusCode);
+
+            // The path the client used, mount point (an API Gateway stage) included, as Location says it.
+            problem.Instance ??= http.Request.PathBase.Add(http.Request.Path);
+            problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
+
+            // Also where no middleware ran: the Lambda adapter's own answers (a deadline, a response too large).
+            http.Response.Headers[CorrelationId.HeaderName] = http.GetCorrelationId() ?? CorrelationId.Choose(http);
         });
         services.AddSingleton<IProblemDetailsWriter, FallbackProblemDetailsWriter>();
         services.AddExceptionHandler<ApiExceptionHandler>();

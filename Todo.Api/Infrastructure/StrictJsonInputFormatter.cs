@@ -19,6 +19,12 @@ public sealed class StrictJsonInputFormatter(JsonOptions options, ILogger<System
     {
         ArgumentNullException.ThrowIfNull(context);
 
+        // Another charset than the two the reader knows is 415, the base reader's answer, whatever the body holds.
+        if (SelectCharacterEncoding(context) is not { } encoding)
+        {
+            return await base.ReadAsync(context);
+        }
+
         // RequestBodyLimitMiddleware caps the body at 64 KiB, so holding it in memory to look at it twice is cheap.
         var request = context.HttpContext.Request;
         var body = new MemoryStream();
@@ -27,8 +33,23 @@ public sealed class StrictJsonInputFormatter(JsonOptions options, ILogger<System
         request.Body = body;
         context.HttpContext.Response.RegisterForDispose(body);
 
-        // The serializer skips a UTF-8 byte order mark before the JSON, which the checks below do not.
-        var json = body.GetBuffer().AsMemory(0, (int)body.Length);
+        // The checks below read UTF-8. A UTF-16 body is decoded first, strictly: bytes that are not UTF-16 (an odd
+        // count, a lone surrogate) are the client's mistake, and undecoded its duplicates would go unseen.
+        ReadOnlyMemory<byte> json = body.GetBuffer().AsMemory(0, (int)body.Length);
+        if (encoding.CodePage != Encoding.UTF8.CodePage)
+        {
+            try
+            {
+                json = Encoding.UTF8.GetBytes(Strict(encoding).GetString(json.Span));
+            }
+            catch (DecoderFallbackException)
+            {
+                context.ModelState.TryAddModelError(context.ModelName, $"The body is not valid {encoding.WebName}.");
+                return await InputFormatterResult.FailureAsync();
+            }
+        }
+
+        // The serializer skips a byte order mark before the JSON, which the checks below do not.
         if (json.Span.StartsWith(Encoding.UTF8.Preamble))
         {
             json = json[Encoding.UTF8.Preamble.Length..];
@@ -40,10 +61,10 @@ public sealed class StrictJsonInputFormatter(JsonOptions options, ILogger<System
             return await InputFormatterResult.FailureAsync();
         }
 
-        // The body is in memory: a UTF-8 one is read from there at once, without the base reader's asynchronous
-        // buffering of a stream. An empty body, another charset, and anything the serializer refuses are left to the
+        // The body is in memory, as UTF-8: it is read from there at once, without the base reader's asynchronous
+        // buffering (and transcoding) of a stream. An empty body and anything the serializer refuses are left to the
         // base reader, which reads the body again and answers as it always does.
-        if (json.Length > 0 && SelectCharacterEncoding(context)?.CodePage == Encoding.UTF8.CodePage)
+        if (json.Length > 0)
         {
             try
             {
@@ -60,6 +81,9 @@ public sealed class StrictJsonInputFormatter(JsonOptions options, ILogger<System
 
         return await base.ReadAsync(context);
     }
+
+    private static Encoding Strict(Encoding encoding) =>
+        Encoding.GetEncoding(encoding.CodePage, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
 
     /// <summary>True when the body is well-formed JSON but repeats a property name; malformed bodies are the base reader's to report.</summary>
     private static bool HasDuplicateProperty(ReadOnlyMemory<byte> json)

@@ -113,6 +113,34 @@ public abstract class RequestBodyTests(TodoApplication app) : IAsyncLifetime
     }
 
     [DatabaseTheory]
+    [MemberData(nameof(JsonRoutes))]
+    public async Task A_body_that_is_not_valid_utf16_in_a_utf16_request_is_400(string method, string path)
+    {
+        var valid = Encoding.Unicode.GetBytes("""{"title":"t","completed":true,"email":"a@example.com","password":"long enough"}""");
+        byte[] loneSurrogate = [.. Encoding.Unicode.GetBytes("{\"title\":\""), 0x00, 0xD8, .. Encoding.Unicode.GetBytes("\"}")];
+        foreach (var bytes in new[] { valid[..^1], loneSurrogate })
+        {
+            using var content = new ByteArrayContent(bytes);
+            content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-16");
+
+            using var response = await SendAsync(method, path, content);
+
+            await Problems.AssertValidationProblemAsync(response, "body");
+        }
+    }
+
+    [DatabaseFact]
+    public async Task A_utf16_body_is_checked_for_duplicates_like_a_utf8_one()
+    {
+        using var content = new ByteArrayContent(Encoding.Unicode.GetBytes("""{"title":"a","id":1,"id":2}"""));
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-16");
+
+        using var response = await User.Client.PostAsync("/todos", content);
+
+        await Problems.AssertValidationProblemAsync(response, "body");
+    }
+
+    [DatabaseTheory]
     [InlineData("POST", "/todos", """{"title":"a","title":"b"}""", "body")]
     [InlineData("POST", "/todos", """{"title":"a","completed":false,"completed":true}""", "body")]
     [InlineData("POST", "/todos", """{"title":"a","Title":"b"}""", "title")] // names match case-insensitively: the serializer sees one name twice
@@ -188,6 +216,22 @@ public abstract class RequestBodyTests(TodoApplication app) : IAsyncLifetime
         using var response = await SendAsync(method, path, content);
 
         await Problems.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [DatabaseFact]
+    public async Task A_route_without_a_body_ignores_the_content_type_and_still_answers_401_first()
+    {
+        var user = await app.CreateUserAsync();
+        using var me = await user.Client.SendAsync(Bodiless("GET", "/auth/me"));
+        using var logout = await user.Client.SendAsync(Bodiless("POST", "/auth/logout"));
+        using var afterLogout = await user.Client.SendAsync(Bodiless("POST", "/auth/logout-all"));
+
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        await Problems.AssertProblemAsync(afterLogout, HttpStatusCode.Unauthorized);
+
+        static HttpRequestMessage Bodiless(string method, string path) =>
+            new(new HttpMethod(method), path) { Content = new StringContent(string.Empty, Encoding.UTF8, "text/plain") };
     }
 
     [DatabaseFact]

@@ -80,7 +80,7 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
     [InlineData("fffffffffffffffffff")] // overflows: Kestrel throws a bare IOException
     [InlineData("100000000")] // 2^32, overflows too
     [InlineData("zz")] // not hexadecimal
-    public async Task A_bad_chunk_size_is_a_400_problem_logged_in_one_line(string chunkSize)
+    public async Task A_bad_chunk_size_is_a_400_validation_problem_of_the_body_logged_in_one_line(string chunkSize)
     {
         var logged = await LoggedSoFarAsync();
 
@@ -92,6 +92,7 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
         Assert.Equal("application/problem+json", response.Headers["Content-Type"].Split(';')[0]);
         using var problem = JsonDocument.Parse(response.Body);
         Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.NotEmpty(problem.RootElement.GetProperty("errors").GetProperty("body").EnumerateArray()); // the document's 400: a validation problem
         AssertOneLogLineAbout("/auth/login", await NewLogLinesAsync(logged));
     }
 

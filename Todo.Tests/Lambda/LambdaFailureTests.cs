@@ -62,6 +62,7 @@ public sealed class LambdaFailureTests(ProbeHostFixture fixture) : IClassFixture
 
         // The event's requestContext.requestId, which these event files set to their own name.
         Assert.Equal(Path.GetFileNameWithoutExtension(file), problem.GetProperty("traceId").GetString());
+        Assert.Equal([Path.GetFileNameWithoutExtension(file)], response.Header("X-Correlation-Id"));
 
         var next = await InvokeAsync(file.Replace("probe-throw-after-write", "probe-binary", StringComparison.Ordinal).Replace("probe-throw", "probe-binary", StringComparison.Ordinal));
         Assert.Equal(200, next.Status());

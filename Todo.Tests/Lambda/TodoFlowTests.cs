@@ -9,6 +9,22 @@ namespace Todo.Tests.Lambda;
 /// </summary>
 public sealed class TodoFlowTests(AppHostFixture fixture) : IClassFixture<AppHostFixture>
 {
+    [Fact]
+    public async Task A_request_the_deadline_cuts_short_is_a_504_problem_not_the_499_of_a_gone_client()
+    {
+        // Less than the adapter's 0.5 s margin is left: RequestAborted has fired before the application reads the database.
+        var response = await fixture.Host.InvokeAsync(
+            EventFile.Read(LambdaTestPaths.Own("v2-get-health.json")), deadline: DateTimeOffset.UtcNow.AddMilliseconds(300));
+
+        Assert.Equal(504, response.Status());
+        Assert.StartsWith("application/problem+json", Assert.Single(response.Header("Content-Type")), StringComparison.Ordinal);
+        Assert.Equal("The request did not complete in time.", response.Json().GetProperty("title").GetString());
+        Assert.Equal(["v2-get-health"], response.Header("X-Correlation-Id")); // the event's request id, as on every response
+
+        var next = await fixture.Host.InvokeFileAsync(LambdaTestPaths.Own("v2-get-health.json"));
+        Assert.Equal(200, next.Status());
+    }
+
     [Theory]
     [InlineData("v1", "rest.user@example.com", "/Prod/todos/")]
     [InlineData("v2", "http.user@example.com", "/todos/")]
@@ -93,6 +109,7 @@ public sealed class TodoFlowTests(AppHostFixture fixture) : IClassFixture<AppHos
         Assert.Equal(404, gone.Status());
         Assert.StartsWith("application/problem+json", Assert.Single(gone.Header("Content-Type")), StringComparison.Ordinal);
         Assert.Equal(404, gone.Json().GetProperty("status").GetInt32());
+        Assert.Equal(location, gone.Json().GetProperty("instance").GetString()); // under the stage, as Location
 
         // The session: a refresh rotates both tokens; a logout ends the session at once, in this environment's database.
         var refreshed = await InvokeAsync("refresh");

@@ -12,9 +12,9 @@ public abstract class ResponseCheckTests(TodoApplication app)
     private const string Todo = """{"id":1,"title":"t","completed":false,"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}""";
     private const string Problem = """{"type":"about:blank","title":"Not Found","status":404,"traceId":"00-abc-def-01"}""";
 
-    // The one header every documented response requires.
-    private static readonly HashSet<string> NoHeaders = new(["X-Correlation-Id"], StringComparer.OrdinalIgnoreCase);
-    private static readonly HashSet<string> ETag = new(["X-Correlation-Id", "ETag"], StringComparer.OrdinalIgnoreCase);
+    // The headers every documented response requires.
+    private static readonly HashSet<string> NoHeaders = new(["X-Correlation-Id", "X-Content-Type-Options"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> ETag = new([.. NoHeaders, "ETag"], StringComparer.OrdinalIgnoreCase);
 
     [DatabaseFact]
     public async Task A_documented_response_passes()
