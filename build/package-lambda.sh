@@ -54,6 +54,8 @@ rm -f "$publish/appsettings.Development.json"
 echo "Building the migrated database $publish/todo.db"
 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
   "$publish/Todo.Api" migrate --contentRoot="$publish" "--ConnectionStrings:Todo=Data Source=$publish/todo.db"
+# The migrate process's claim on the file (SqliteFileClaim); the copy in /tmp gets its own.
+rm -f "$publish/todo.db.lock"
 
 cat > "$publish/bootstrap" <<'BOOTSTRAP'
 #!/bin/sh

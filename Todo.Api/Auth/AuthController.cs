@@ -81,7 +81,7 @@ public sealed class AuthController(AccountService accounts) : ControllerBase
     public async Task<ActionResult<UserResponse>> Me(CancellationToken cancellationToken)
     {
         var user = await accounts.FindAsync(User.GetUserId(), cancellationToken);
-        return user is null ? Unauthorized() : new UserResponse(user.Id, user.Email);
+        return user is null ? Challenge() : new UserResponse(user.Id, user.Email);
     }
 
     [Authorize]

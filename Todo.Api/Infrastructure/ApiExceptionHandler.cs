@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -15,6 +16,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
 {
     private const string UnreadableRequest = "The request could not be read.";
 
+    // A database that restarts or fails over is back within seconds; clients that wait that long find it again.
+    private static readonly TimeSpan DatabaseRetryAfter = TimeSpan.FromSeconds(2);
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
@@ -30,12 +34,19 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             PasswordHashingSaturatedException => (StatusCodes.Status503ServiceUnavailable, "Too many password checks at once.", "Password hashing is at capacity. Try again after the time in Retry-After."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 (499, "Client closed request.", null),
+            _ when IsDatabaseUnavailable(exception) =>
+                (StatusCodes.Status503ServiceUnavailable, "The database is unavailable.", "The database did not answer. Try again after the time in Retry-After."),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred.", null),
         };
 
         if (status == StatusCodes.Status500InternalServerError)
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else if (status == StatusCodes.Status503ServiceUnavailable && exception is not PasswordHashingSaturatedException)
+        {
+            // Every request meets it while the database is away: its cause in one line, no stack trace.
+            LogDatabaseUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
         }
         else if (exception is BadHttpRequestException)
         {
@@ -48,6 +59,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         {
             PasswordHashingSaturatedException saturated => saturated.RetryAfter,
             LoginThrottledException throttled => throttled.RetryAfter,
+            _ when status == StatusCodes.Status503ServiceUnavailable => DatabaseRetryAfter,
             _ => (TimeSpan?)null,
         } is TimeSpan retryAfter)
         {
@@ -82,6 +94,26 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
     /// <summary>Retry-After in whole seconds, at least one (RFC 9110 §10.2.3).</summary>
     public static string RetryAfterSeconds(TimeSpan wait) =>
         Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A failure the provider calls transient (PostgreSQL out of reach, restarting or shedding connections; SQLite
+    /// busy past its timeout), however EF Core wrapped it: the client may try again, and nothing is wrong with us.
+    /// </summary>
+    private static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database did not answer {Method} {Path}: {Reason}")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, string method, PathString path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);

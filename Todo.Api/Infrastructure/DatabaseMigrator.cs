@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -10,13 +11,15 @@ namespace Todo.Api.Infrastructure;
 
 /// <summary>
 /// Brings the schema up to date, safely when several instances start at once against one database: on PostgreSQL
-/// under a session advisory lock (the first instance migrates, the others wait and then find nothing pending), on
-/// SQLite under EF Core's own migration lock. Used at start-up and by the <c>migrate</c> command.
+/// under a session advisory lock (the first instance migrates, the others wait and then find nothing pending); SQLite
+/// is one process per file (<see cref="SqliteFileClaim"/>), which migrates under EF Core's own lock. Used at start-up
+/// and by the <c>migrate</c> command.
 /// </summary>
 public sealed partial class DatabaseMigrator(
     IServiceScopeFactory scopeFactory,
     DatabaseTopology topology,
     MigrationState state,
+    SqliteFileClaim sqliteFileClaim,
     ILogger<DatabaseMigrator> logger)
 {
     /// <summary>The program's first argument that migrates and exits (a deployment step), like <c>invoke</c>.</summary>
@@ -28,6 +31,9 @@ public sealed partial class DatabaseMigrator(
     // How long an instance waits for another one's migrations before giving up its start.
     private const int PostgresLockTimeoutSeconds = 300;
 
+    // EF Core's name (SqliteHistoryRepository.LockTableName, protected).
+    private const string SqliteMigrationLockTable = "__EFMigrationsLock";
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
@@ -36,14 +42,58 @@ public sealed partial class DatabaseMigrator(
         if (topology.Provider == DatabaseProvider.Postgres)
         {
             await MigratePostgresAsync(db, cancellationToken);
+            return;
         }
-        else if (await MigrationHistory.AllKnownAppliedAsync(db, topology.Provider, cancellationToken))
+
+        ClaimSqliteFile(db);
+        if (await MigrationHistory.AllKnownAppliedAsync(db, topology.Provider, cancellationToken))
         {
             MarkUpToDate();
         }
         else
         {
+            await ReleaseStaleSqliteMigrationLockAsync(db, cancellationToken);
             await ApplyPendingAsync(db, cancellationToken);
+        }
+    }
+
+    private void ClaimSqliteFile(TodoDbContext db)
+    {
+        var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+        if (file.Mode != SqliteOpenMode.Memory && file.DataSource is { Length: > 0 } path && path != ":memory:")
+        {
+            sqliteFileClaim.Claim(path);
+        }
+    }
+
+    /// <summary>
+    /// EF Core's SQLite migration lock is a row in a table, with no owner and no timeout: a process killed while
+    /// migrating leaves it, and every later start would wait for it forever. This process holds the file's claim,
+    /// so no other one can be migrating: a row there now is such a leftover.
+    /// </summary>
+    private async Task ReleaseStaleSqliteMigrationLockAsync(TodoDbContext db, CancellationToken cancellationToken)
+    {
+        // Plain ADO.NET: on a fresh file the table does not exist, and EF Core would log that failure as an error.
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{SqliteMigrationLockTable}'";
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                return;
+            }
+
+            command.CommandText = $"DELETE FROM \"{SqliteMigrationLockTable}\"";
+            if (await command.ExecuteNonQueryAsync(cancellationToken) > 0)
+            {
+                LogStaleLockReleased(logger);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
@@ -103,10 +153,16 @@ public sealed partial class DatabaseMigrator(
         {
             await using var scope = scopeFactory.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TodoDbContext>();
+            ClaimSqliteFile(db); // also when the start-up migration is off
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
     }
 
+    /// <summary>
+    /// Creates the database when it is missing. Instances starting at once race here, before any lock can be taken
+    /// in a database that does not exist yet: the losers' <c>CREATE DATABASE</c> fails as a duplicate, which is
+    /// success. Plain Npgsql rather than EF Core's creator, which logs that failure as an error on every rollout.
+    /// </summary>
     private static async Task EnsurePostgresDatabaseAsync(TodoDbContext db, CancellationToken cancellationToken)
     {
         var creator = db.GetService<IRelationalDatabaseCreator>();
@@ -115,13 +171,20 @@ public sealed partial class DatabaseMigrator(
             return;
         }
 
+        var target = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
+        var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        var name = target.Database ?? target.Username; // Npgsql's own default for a connection string without one
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name?.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
         try
         {
-            await creator.CreateAsync(cancellationToken);
+            await create.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
         {
-            // Another instance created it first.
+            // Another instance created it first (at the same instant PostgreSQL can also say so as a unique violation
+            // of its catalog).
         }
     }
 
@@ -173,6 +236,9 @@ public sealed partial class DatabaseMigrator(
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Database migration failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Released the SQLite migration lock a process stopped while migrating had left")]
+    private static partial void LogStaleLockReleased(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Another instance is migrating the database; waiting for it")]
     private static partial void LogWaitingForLock(ILogger logger);

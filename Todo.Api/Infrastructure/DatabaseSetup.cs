@@ -74,6 +74,7 @@ public static partial class DatabaseSetup
         services.AddScoped<LoginThrottleRepository>();
         services.AddScoped<SessionRepository>();
         services.AddSingleton<MigrationState>();
+        services.AddSingleton<SqliteFileClaim>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService<DatabaseMigrationService>();
         return services;

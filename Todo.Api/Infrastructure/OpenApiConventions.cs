@@ -51,6 +51,8 @@ public static class OpenApiConventions
             "The body is not JSON: its Content-Type is missing or is not application/json."),
         new(StatusCodes.Status500InternalServerError, _ => true, ProblemSchemaName,
             "An unexpected error. The details are in the service's log, never in the response."),
+        new(StatusCodes.Status503ServiceUnavailable, operation => !IsHealthCheck(operation), ProblemSchemaName,
+            "The service cannot answer now: the database does not answer (or, on a route that hashes or checks a password, hashing is at capacity). Try again after Retry-After."),
     ];
 
     /// <summary>Words for the statuses the generator only names by their reason phrase.</summary>
@@ -63,7 +65,6 @@ public static class OpenApiConventions
         ["404"] = "No such todo for this user (another user's todo is not found either), or the id is not a positive integer.",
         ["409"] = "An account with this email already exists.",
         ["429"] = "Too many failed logins for this email or client; every password check waits until Retry-After, the right password too.",
-        ["503"] = "Password hashing is at capacity; try again after Retry-After.",
     };
 
     /// <summary>What no operation can say: answers to requests that match none, and what every response carries.</summary>

@@ -56,7 +56,12 @@ public sealed class TodosController(TodoService todos, TodoApiMetrics metrics) :
     [ProducesResponseType<ValidationProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     public async Task<ActionResult<TodoResponse>> Create(CreateTodoRequest request, CancellationToken cancellationToken)
     {
-        var todo = await todos.CreateAsync(User.GetUserId(), request.Title!, request.Completed, cancellationToken);
+        if (await todos.CreateAsync(User.GetUserId(), request.Title!, request.Completed, cancellationToken) is not { } todo)
+        {
+            // The account was deleted while this request ran: its token is no longer good (the bearer challenge, 401).
+            return Challenge();
+        }
+
         metrics.TodoCreated();
         Response.Headers.ETag = TodoETags.For(todo);
         // A path, not an absolute URL: behind API Gateway the host the app sees is not the one the client used. Written

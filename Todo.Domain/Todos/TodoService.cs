@@ -24,7 +24,8 @@ public sealed class TodoService(TodoRepository todos, TimeProvider time)
     public Task<TodoItem?> FindAsync(int ownerId, int id, CancellationToken cancellationToken) =>
         todos.ReadAsync(ownerId, id, cancellationToken);
 
-    public Task<TodoItem> CreateAsync(int ownerId, string title, bool completed, CancellationToken cancellationToken) =>
+    /// <summary>The new todo; null when the owner no longer exists (the account was deleted meanwhile).</summary>
+    public Task<TodoItem?> CreateAsync(int ownerId, string title, bool completed, CancellationToken cancellationToken) =>
         todos.InsertAsync(new TodoItem(ownerId, title, completed, Now()), cancellationToken);
 
     /// <summary>Changes the given fields; a null argument leaves that field unchanged.</summary>

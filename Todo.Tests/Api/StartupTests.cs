@@ -204,13 +204,17 @@ public sealed class StartupTests
     [Fact]
     public async Task A_second_start_over_an_existing_database_keeps_its_data()
     {
-        using var first = TodoApplication.Create(DatabaseProvider.Sqlite);
+        using var database = new TempSqliteDatabase();
+        var onTheFile = new Dictionary<string, string?> { ["ConnectionStrings:Todo"] = $"Data Source={database.Path}" };
         var email = TodoApplication.NewEmail();
-        var id = await first.SignUpAsync(email);
-        using var second = TodoApplication.Create(DatabaseProvider.Sqlite, "Testing", new Dictionary<string, string?>
+        int id;
+        using (var first = TodoApplication.Create(DatabaseProvider.Sqlite, "Testing", onTheFile))
         {
-            ["ConnectionStrings:Todo"] = $"Data Source={first.DatabaseName}",
-        });
+            id = await first.SignUpAsync(email);
+        }
+
+        // One process per file: the first stops (and gives up its claim) before the second starts.
+        using var second = TodoApplication.Create(DatabaseProvider.Sqlite, "Testing", onTheFile);
 
         using var client = second.CreateClientWithToken(await second.LogInAsync(email));
         using var me = await client.GetAsync("/auth/me");

@@ -32,6 +32,7 @@ public class TodoApplication : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Lazy<Task<TestUser>> _sharedUser;
     private readonly Lazy<Task<OpenApiContract>> _contract;
+    private readonly Lock _starting = new();
 
     protected TodoApplication(DatabaseProvider provider, string environment = "Testing", IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -173,7 +174,17 @@ public class TodoApplication : WebApplicationFactory<Program>
     /// (<see cref="DocumentedResponseHandler"/>): a test that receives an undocumented response fails. It hides the
     /// factory's own CreateClient, which every API test calls.
     /// </summary>
-    public new HttpClient CreateClient() => CreateDefaultClient(new DocumentedResponseHandler(_ => _contract.Value));
+    public new HttpClient CreateClient()
+    {
+        // The factory starts its host at the first client without a lock: parallel first clients would each build one,
+        // and on SQLite only one host may hold the file at a time.
+        lock (_starting)
+        {
+            _ = Server;
+        }
+
+        return CreateDefaultClient(new DocumentedResponseHandler(_ => _contract.Value));
+    }
 
     /// <summary>The application's OpenAPI document, read once, as the checker of responses.</summary>
     public Task<OpenApiContract> GetContractAsync() => _contract.Value;
@@ -230,7 +241,7 @@ public class TodoApplication : WebApplicationFactory<Program>
             else
             {
                 SqliteConnection.ClearAllPools();
-                foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+                foreach (var suffix in new[] { string.Empty, "-wal", "-shm", ".lock" })
                 {
                     File.Delete(DatabaseName + suffix);
                 }

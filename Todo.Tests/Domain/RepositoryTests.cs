@@ -185,6 +185,25 @@ public sealed class RepositoryTests : IDisposable
         Assert.Equal(0, (await todos.ListAsync(alice, new TodoQuery(null, 1, 20), CancellationToken.None)).TotalCount);
     }
 
+    [Fact]
+    public async Task A_todo_inserted_for_an_owner_whose_account_is_gone_is_not_stored()
+    {
+        var (alice, bob) = await CreateUsersAsync();
+        await using var db = _database.CreateContext();
+        var users = new UserRepository(db, new LiveSessions(enabled: true));
+        users.Remove((await users.FindAsync(bob, CancellationToken.None))!);
+        await users.SaveChangesAsync(CancellationToken.None);
+        var todos = new TodoRepository(db);
+
+        var orphan = await todos.InsertAsync(new TodoItem(bob, "too late", completed: false, Now), CancellationToken.None);
+        var kept = await todos.InsertAsync(new TodoItem(alice, "in time", completed: false, Now), CancellationToken.None);
+
+        Assert.Null(orphan);
+        Assert.Equal("in time", kept?.Title);
+        Assert.Equal(0, (await todos.ListAsync(bob, new TodoQuery(null, 1, 20), CancellationToken.None)).TotalCount);
+        Assert.Equal(kept?.Id, Assert.Single((await todos.ListAsync(alice, new TodoQuery(null, 1, 20), CancellationToken.None)).Items).Id);
+    }
+
     private async Task<(int Alice, int Bob)> CreateUsersAsync()
     {
         await using var db = await _database.CreateMigratedContextAsync();

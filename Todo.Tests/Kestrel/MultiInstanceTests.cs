@@ -30,6 +30,7 @@ public sealed class MultiInstanceTests(PublishedPackageFixture package) : IRunsO
             ApiProcess.StartOnPostgresAsync(connectionString, package.PublishDirectory));
         using var firstServer = servers[0];
         using var secondServer = servers[1];
+        Assert.DoesNotContain(servers.SelectMany(server => server.Output), line => line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal));
         using var first = new HttpClient { BaseAddress = firstServer.BaseAddress };
         using var second = new HttpClient { BaseAddress = secondServer.BaseAddress };
 

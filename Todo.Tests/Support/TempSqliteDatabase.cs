@@ -34,7 +34,7 @@ public sealed class TempSqliteDatabase : IDisposable
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm", ".lock" })
         {
             File.Delete(Path + suffix);
         }
