@@ -88,7 +88,7 @@ public partial class Program
         app.UseCorrelationId();
         app.UseRequestLogging();
         app.UseApiProblemDetails();
-        app.UseRequestBodyLimit();
+        app.UseRequestLimits();
         app.UseAuthentication();
         app.UseUserLogScope();
         app.UseAuthorization();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Todo.Api.Auth;
 using Todo.Domain.Users;
+using Todo.Lambda;
 
 namespace Todo.Api.Infrastructure;
 
@@ -27,6 +28,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"The request body may be at most {RequestLimits.MaxRequestBodyBytes} bytes."),
+            MalformedRequestException malformed => (StatusCodes.Status400BadRequest, ReasonPhrases.GetReasonPhrase(StatusCodes.Status400BadRequest), malformed.Message),
             BadHttpRequestException bad => (bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode), UnreadableRequest),
             DuplicateEmailException => (StatusCodes.Status409Conflict, "Email already registered.", "An account with this email already exists."),
             InvalidCredentialsException invalid => (StatusCodes.Status401Unauthorized, invalid.Message, null),
@@ -73,14 +75,23 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             httpContext.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
+        if (exception is MalformedRequestException && httpContext.Features.Get<ILambdaInvocationFeature>() is null)
+        {
+            // RFC 9112 §6.3, §9.6: after a request whose framing could not be trusted, the connection is not reused,
+            // since its next bytes may be this request's body. (An event has no connection; API Gateway would only
+            // pass the header on.)
+            httpContext.Response.Headers.Connection = "close";
+        }
+
         httpContext.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = status == StatusCodes.Status400BadRequest
-                // Only a body the server could not read throws a 400 here: it is a validation problem of the body, as
-                // the document says every 400 of a route with a body is.
+            ProblemDetails = status == StatusCodes.Status400BadRequest && exception is not MalformedRequestException
+                // A body the server could not read is a validation problem of the body, as the document says every
+                // 400 of a route with a body is. Malformed headers or framing are refused before any body is read:
+                // a plain problem that says what was malformed.
                 ? new ValidationProblemDetails(new Dictionary<string, string[]> { [ModelStateProblemFactory.BodyField] = [UnreadableRequest] })
                 {
                     Status = status,

@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Text;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace Todo.Api.Infrastructure;
 
@@ -11,30 +15,42 @@ public static class RequestLimits
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        // RequestBodyLimitMiddleware enforces the real limit on every server, counting decoded body bytes.
+        // RequestLimitsMiddleware enforces the real limit on every server, counting decoded body bytes.
         // Kestrel's own limit also counts chunked framing (a 64 KiB body in small chunks is well over 64 KiB on the
         // wire), so it only stops abuse here, at four times the size.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 4 * MaxRequestBodyBytes;
+            kestrel.RequestHeaderEncodingSelector = ContentLengthDigits.Select;
         });
         return builder;
     }
 
-    public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) =>
-        app.UseMiddleware<RequestBodyLimitMiddleware>();
+    /// <summary>After the exception handler, so that a refusal is a problem response with the request's one log line.</summary>
+    public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) =>
+        app.UseMiddleware<RequestLimitsMiddleware>();
 }
 
 /// <summary>
-/// Rejects bodies over <see cref="RequestLimits.MaxRequestBodyBytes"/> with 413: at once when Content-Length says so,
-/// and while reading when the body is chunked or the length lies.
+/// Refuses a request whose framing or headers are malformed (400, then the connection is closed: what follows a
+/// request we could not frame cannot be trusted to be the next request), and bodies over
+/// <see cref="RequestLimits.MaxRequestBodyBytes"/> with 413: at once when Content-Length says so, and while reading
+/// when the body is chunked or the length lies. Kestrel lets through what RFC 9110/9112 say to refuse: a
+/// Content-Length with a sign, header names outside tchar, control characters in values, a coding before
+/// chunked (which it then ignores), Transfer-Encoding on HTTP/1.0. The Lambda server and the test server take
+/// headers as they are given, so the same check covers them too.
 /// </summary>
-public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
+public sealed class RequestLimitsMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+
+        if (RequestFraming.Malformation(context.Request) is { } malformed)
+        {
+            throw new MalformedRequestException(malformed);
+        }
 
         if (context.Request.ContentLength > RequestLimits.MaxRequestBodyBytes)
         {
@@ -49,6 +65,174 @@ public sealed class RequestBodyLimitMiddleware(RequestDelegate next)
 
         context.Request.Body = new LengthLimitedReadStream(context.Request.Body, RequestLimits.MaxRequestBodyBytes);
         return next(context);
+    }
+}
+
+/// <summary>
+/// The framing and header rules of RFC 9110 §5.1, §5.5, §8.6 and RFC 9112 §6.1, checked on every request: one pass
+/// over the headers with vectorised searches, no allocation (Kestrel reuses its header enumerator per connection;
+/// the Lambda and test servers' <see cref="HeaderDictionary"/> has a struct one).
+/// </summary>
+internal static class RequestFraming
+{
+    // RFC 9110 §5.6.2: token = 1*tchar.
+    private static readonly SearchValues<char> TokenChars =
+        SearchValues.Create("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+    // RFC 9110 §5.5: a field value is visible characters, SP, HTAB and obs-text; every other control is refused.
+    private static readonly SearchValues<char> ControlCharsButTab = SearchValues.Create(
+        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000A\u000B\u000C\u000D\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F");
+
+    private const string Chunked = "chunked";
+
+    /// <summary>What is malformed, in words that echo none of the request's bytes; null for a well-formed request.</summary>
+    public static string? Malformation(HttpRequest request)
+    {
+        var headers = request.Headers;
+        var malformed = headers is HeaderDictionary dictionary ? Scan(dictionary) : Scan(headers);
+        if (malformed is not null)
+        {
+            return malformed;
+        }
+
+        var transferEncoding = headers.TransferEncoding;
+        if (transferEncoding.Count == 0)
+        {
+            return null;
+        }
+
+        // HTTP/1.0 has no chunked coding: a 1.0 message with Transfer-Encoding has faulty framing (RFC 9112 §6.1).
+        if (HttpProtocol.IsHttp10(request.Protocol))
+        {
+            return "Transfer-Encoding is not allowed in an HTTP/1.0 request.";
+        }
+
+        // Only "chunked", once: any other coding (gzip, chunked) would be left undone, and a second chunked is
+        // chunked twice (RFC 9112 §6.1, §7). The API decodes no content codings.
+        return transferEncoding.Count == 1 && Chunked.Equals(transferEncoding[0], StringComparison.OrdinalIgnoreCase)
+            ? null
+            : "Transfer-Encoding must be exactly one chunked coding.";
+    }
+
+    private static string? Scan(HeaderDictionary headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            if (Malformation(name, values) is { } malformed)
+            {
+                return malformed;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Scan(IHeaderDictionary headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            if (Malformation(name, values) is { } malformed)
+            {
+                return malformed;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Malformation(string name, StringValues values)
+    {
+        if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(TokenChars))
+        {
+            return "A header name has a character that a header name may not have.";
+        }
+
+        foreach (var value in values)
+        {
+            if (value is not null && value.AsSpan().ContainsAny(ControlCharsButTab))
+            {
+                return "A header value has a control character.";
+            }
+        }
+
+        return name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase) && !ContentLengthDigits.IsValid(values)
+            ? "The Content-Length header is not a number of bytes."
+            : null;
+    }
+}
+
+/// <summary>
+/// Content-Length is 1*DIGIT (RFC 9110 §8.6), but Kestrel parses it as a signed number (<c>+13</c> is 13, <c>-0</c> is
+/// 0) and keeps only the number, so the application cannot see the sign. Kestrel asks this selector for the encoding
+/// of each header value and decodes Content-Length with this one: it passes digits through, and turns anything else
+/// into <see cref="long.MaxValue"/>, which no real body has, so that the request reaches the application and gets its
+/// 400 problem (with the correlation id and the request's log line) instead of a bare answer from Kestrel. For every
+/// other header the selector keeps Kestrel's default decoding.
+/// </summary>
+internal sealed class ContentLengthDigits : Encoding
+{
+    /// <summary>The longest number a long holds has 19 digits; Kestrel decodes Content-Length into 20 characters.</summary>
+    private const int MaxDigits = 19;
+
+    private const string Refused = "9223372036854775807";
+
+    private static readonly ContentLengthDigits Instance = new();
+
+    public static Encoding? Select(string headerName) =>
+        string.Equals(headerName, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase) ? Instance : null;
+
+    /// <summary>One value of only digits, and not the mark of a refused one (Kestrel gives the app the number again).</summary>
+    public static bool IsValid(StringValues values) =>
+        values.Count == 1
+        && values[0] is { Length: > 0 and <= MaxDigits } value
+        && !value.AsSpan().ContainsAnyExceptInRange('0', '9')
+        && value != Refused;
+
+    public override int GetChars(ReadOnlySpan<byte> bytes, Span<char> chars)
+    {
+        if (!IsDigits(bytes))
+        {
+            Refused.CopyTo(chars);
+            return Refused.Length;
+        }
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            chars[i] = (char)bytes[i];
+        }
+
+        return bytes.Length;
+    }
+
+    public override int GetChars(byte[] bytes, int byteIndex, int byteCount, char[] chars, int charIndex) =>
+        GetChars(bytes.AsSpan(byteIndex, byteCount), chars.AsSpan(charIndex));
+
+    public override int GetCharCount(byte[] bytes, int index, int count) =>
+        IsDigits(bytes.AsSpan(index, count)) ? count : Refused.Length;
+
+    public override int GetMaxCharCount(int byteCount) => Math.Max(byteCount, Refused.Length);
+
+    // Kestrel only decodes request headers with it.
+    public override int GetByteCount(char[] chars, int index, int count) => throw new NotSupportedException();
+
+    public override int GetBytes(char[] chars, int charIndex, int charCount, byte[] bytes, int byteIndex) => throw new NotSupportedException();
+
+    public override int GetMaxByteCount(int charCount) => throw new NotSupportedException();
+
+    private static bool IsDigits(ReadOnlySpan<byte> bytes) =>
+        bytes.Length is > 0 and <= MaxDigits && !bytes.ContainsAnyExceptInRange((byte)'0', (byte)'9');
+}
+
+/// <summary>
+/// The request's framing or headers are malformed (<see cref="RequestFraming"/>): a 400 problem naming what, not a
+/// validation problem of the body, which was never read.
+/// </summary>
+public sealed class MalformedRequestException : BadHttpRequestException
+{
+    public MalformedRequestException(string detail)
+        : base(detail, StatusCodes.Status400BadRequest)
+    {
     }
 }
 

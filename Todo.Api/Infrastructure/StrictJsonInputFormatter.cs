@@ -25,7 +25,7 @@ public sealed class StrictJsonInputFormatter(JsonOptions options, ILogger<System
             return await base.ReadAsync(context);
         }
 
-        // RequestBodyLimitMiddleware caps the body at 64 KiB, so holding it in memory to look at it twice is cheap.
+        // RequestLimitsMiddleware caps the body at 64 KiB, so holding it in memory to look at it twice is cheap.
         var request = context.HttpContext.Request;
         var body = new MemoryStream();
         await request.Body.CopyToAsync(body, context.HttpContext.RequestAborted);

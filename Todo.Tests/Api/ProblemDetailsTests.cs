@@ -87,6 +87,33 @@ public abstract class ProblemDetailsTests(TodoApplication app)
         Assert.NotEqual(firstId, secondId);
     }
 
+    [DatabaseTheory]
+    [InlineData("Content-Length", "+2")]
+    [InlineData("Content-Length", "2, 2")]
+    [InlineData("X(a)", "v")]
+    [InlineData("X-Note", "a\u0001b")]
+    [InlineData("Transfer-Encoding", "gzip, chunked")]
+    public async Task A_malformed_header_is_a_400_problem_on_the_test_server_too(string name, string value)
+    {
+        // Straight onto the request: HttpClient would refuse to send most of these.
+        var context = await app.Server.SendAsync(context =>
+        {
+            context.Request.Method = "POST";
+            context.Request.Path = "/auth/login";
+            context.Request.ContentType = "application/json";
+            context.Request.Headers[name] = value;
+            context.Request.Body = new MemoryStream("{}"u8.ToArray());
+        });
+
+        Assert.Equal(400, context.Response.StatusCode);
+        Assert.Equal("application/problem+json", context.Response.ContentType?.Split(';')[0]);
+        Assert.Equal("nosniff", context.Response.Headers.XContentTypeOptions);
+        Assert.False(string.IsNullOrEmpty(context.Response.Headers["X-Correlation-Id"]));
+        using var problem = await System.Text.Json.JsonDocument.ParseAsync(context.Response.Body);
+        Assert.Equal("Bad Request", problem.RootElement.GetProperty("title").GetString());
+        Assert.False(problem.RootElement.TryGetProperty("errors", out _));
+    }
+
     [DatabaseFact]
     public async Task Validation_problems_are_problem_json_with_the_rfc_type()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -117,6 +118,64 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
     }
 
     [Theory]
+    [InlineData("1.1", "Content-Length: +{0}", false)] // 1*DIGIT: no sign
+    [InlineData("1.1", "Content-Length: -0", false)]
+    [InlineData("1.1", "Content-Length: {0}\r\nX\u0001: v", false)] // names are tokens (tchar)
+    [InlineData("1.1", "Content-Length: {0}\r\nX(a): v", false)]
+    [InlineData("1.1", "Content-Length: {0}\r\nX@a: v", false)]
+    [InlineData("1.1", "Content-Length: {0}\r\nX-Note: a\u0001b", false)] // no control characters but HTAB in values
+    [InlineData("1.1", "Content-Length: {0}\r\nX-Note: a\u007f", false)]
+    [InlineData("1.1", "Transfer-Encoding: gzip, chunked", true)] // a coding the API would leave undone
+    [InlineData("1.1", "Transfer-Encoding: chunked, chunked", true)]
+    [InlineData("1.1", "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked", true)]
+    [InlineData("1.0", "Transfer-Encoding: chunked", true)] // HTTP/1.0 has no chunked coding
+    public async Task A_malformed_header_or_framing_is_a_400_problem_with_the_usual_headers_in_one_log_line_and_creates_nothing(
+        string version, string headers, bool chunked)
+    {
+        const string body = """{"title":"smuggled"}""";
+        var before = await TodoCountAsync();
+        var logged = await LoggedSoFarAsync();
+
+        var response = await RawHttp.SendAsync(Api.BaseAddress,
+            $"POST /todos HTTP/{version}\r\nHost: localhost\r\nAuthorization: {Client.DefaultRequestHeaders.Authorization}\r\n" +
+            $"Content-Type: application/json\r\n{string.Format(CultureInfo.InvariantCulture, headers, body.Length)}\r\n\r\n" +
+            (chunked ? $"{body.Length:x}\r\n{body}\r\n0\r\n\r\n" : body));
+
+        Assert.NotNull(response);
+        Assert.True(response.Status == 400, $"{response.Status}: {response.Body}");
+        Assert.Equal("application/problem+json", response.Headers["Content-Type"].Split(';')[0]);
+        Assert.Equal("nosniff", response.Headers["X-Content-Type-Options"]);
+        Assert.Matches("^[A-Za-z0-9._:-]{1,128}$", response.Headers["X-Correlation-Id"]);
+        Assert.Equal("close", response.Headers["Connection"]);
+        using var problem = JsonDocument.Parse(response.Body);
+        Assert.Equal("Bad Request", problem.RootElement.GetProperty("title").GetString());
+        Assert.False(problem.RootElement.TryGetProperty("errors", out _), "The body was never read: no validation problem of it.");
+        var detail = problem.RootElement.GetProperty("detail").GetString() ?? "";
+        Assert.DoesNotContain("X(a)", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("gzip", detail, StringComparison.Ordinal);
+        AssertOneLogLineAbout("/todos", await NewLogLinesAsync(logged));
+        Assert.Equal(before, await TodoCountAsync());
+    }
+
+    [Theory]
+    [InlineData("Content-Length: {0}", false)]
+    [InlineData("Content-Length: 0{0}", false)] // leading zeros are still digits
+    [InlineData("Transfer-Encoding: Chunked", true)] // codings are case-insensitive
+    [InlineData("Content-Length: {0}\r\nX-Note: a\ttab", false)]
+    public async Task Well_formed_framing_and_headers_still_create_the_todo(string headers, bool chunked)
+    {
+        const string body = """{"title":"framed well"}""";
+
+        var response = await RawHttp.SendAsync(Api.BaseAddress,
+            $"POST /todos HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nAuthorization: {Client.DefaultRequestHeaders.Authorization}\r\n" +
+            $"Content-Type: application/json\r\n{string.Format(CultureInfo.InvariantCulture, headers, body.Length)}\r\n\r\n" +
+            (chunked ? $"{body.Length:x}\r\n{body}\r\n0\r\n\r\n" : body));
+
+        Assert.NotNull(response);
+        Assert.True(response.Status == 201, $"{response.Status}: {response.Body}");
+    }
+
+    [Theory]
     [InlineData("/todos", HttpStatusCode.OK)]
     [InlineData("/todos/999999", HttpStatusCode.NotFound)]
     [InlineData("/auth/me", HttpStatusCode.OK)]
@@ -143,6 +202,12 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
         Assert.Contains(output, line => line.Contains("DatabaseMigrator", StringComparison.Ordinal));
         Assert.DoesNotContain(output, line => line.Contains("Executed DbCommand", StringComparison.Ordinal));
         Assert.DoesNotContain(output, line => line.Contains("Request starting", StringComparison.Ordinal));
+    }
+
+    private async Task<int> TodoCountAsync()
+    {
+        using var page = await Client.GetAsync("/todos?pageSize=1");
+        return (await page.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("totalCount").GetInt32();
     }
 
     private const string LoginRequestHead = "POST /auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";

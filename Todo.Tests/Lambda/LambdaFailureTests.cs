@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Todo.Lambda;
 using Todo.Tests.Lambda.Support;
 
@@ -39,6 +40,28 @@ public sealed class LambdaFailureTests(ProbeHostFixture fixture) : IClassFixture
     {
         await Assert.ThrowsAsync<LambdaEventFormatException>(() => fixture.Host.InvokeAsync("[1, 2, 3]"));
         await Assert.ThrowsAsync<LambdaEventFormatException>(() => fixture.Host.InvokeAsync("\"GET /\""));
+    }
+
+    [Theory]
+    [InlineData("x(a)", "v")]
+    [InlineData("x-note", "a\u0001b")]
+    public async Task A_malformed_header_in_an_event_is_a_400_problem_not_a_crash(string name, string value)
+    {
+        // (Framing is API Gateway's: the adapter replaces an event's Content-Length and Transfer-Encoding by the body
+        // it hands over, so those never reach the check.)
+        var proxyEvent = JsonNode.Parse(EventFile.Read(LambdaTestPaths.Own("v2-get-health.json")))!;
+        proxyEvent["headers"]![name] = value;
+
+        var response = await fixture.Host.InvokeAsync(proxyEvent.ToJsonString());
+
+        Assert.Equal(400, response.Status());
+        Assert.StartsWith("application/problem+json", Assert.Single(response.Header("Content-Type")), StringComparison.Ordinal);
+        Assert.Equal(["nosniff"], response.Header("X-Content-Type-Options"));
+        Assert.Equal(["v2-get-health"], response.Header("X-Correlation-Id"));
+        Assert.Empty(response.Header("Connection")); // an event has no connection to close
+        var problem = response.Json();
+        Assert.Equal("Bad Request", problem.GetProperty("title").GetString());
+        Assert.False(problem.TryGetProperty("errors", out _));
     }
 
     [Theory]
