@@ -70,8 +70,8 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next)
 
 /// <summary>
 /// The framing and header rules of RFC 9110 §5.1, §5.5, §8.6 and RFC 9112 §6.1, checked on every request: one pass
-/// over the headers with vectorised searches, no allocation (Kestrel reuses its header enumerator per connection;
-/// the Lambda and test servers' <see cref="HeaderDictionary"/> has a struct one).
+/// over the headers with vectorised searches, allocating nothing of its own (Kestrel reuses its header enumerator per
+/// connection; the Lambda and test servers' <see cref="HeaderDictionary"/> has a struct one).
 /// </summary>
 internal static class RequestFraming
 {
