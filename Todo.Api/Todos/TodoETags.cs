@@ -42,7 +42,8 @@ public static class TodoETags
     /// <summary>
     /// The versions If-Match lets a change apply to: any without the header or with <c>*</c>, else those of its
     /// strong ETags. A weak ETag never matches (If-Match compares strongly), nor does one we never issued, nor a
-    /// header that does not parse: the client asked for a condition, and one we cannot read is not met.
+    /// header that does not parse (<c>*</c> beside tags included): the client asked for a condition, and one we
+    /// cannot read is not met.
     /// </summary>
     public static AcceptedVersions AcceptedBy(HttpRequest request)
     {
@@ -60,8 +61,20 @@ public static class TodoETags
             : AcceptedVersions.OneOf(tags.Where(tag => !tag.IsWeak).Select(tag => Version(tag.Tag)).OfType<long>());
     }
 
-    private static IList<EntityTagHeaderValue>? Parse(StringValues header) =>
-        !StringValues.IsNullOrEmpty(header) && EntityTagHeaderValue.TryParseStrictList(header, out var tags) ? tags : null;
+    /// <summary>
+    /// The header's list, or null when it does not parse. Either <c>*</c> alone or a list of entity tags, never both
+    /// (RFC 9110 §13.1.1, §13.1.2): the parser takes <c>"x", *</c> as a list that holds <c>*</c>, which would make an
+    /// If-Match naming a stale tag match anything.
+    /// </summary>
+    private static IList<EntityTagHeaderValue>? Parse(StringValues header)
+    {
+        if (StringValues.IsNullOrEmpty(header) || !EntityTagHeaderValue.TryParseStrictList(header, out var tags))
+        {
+            return null;
+        }
+
+        return tags.Count > 1 && tags.Contains(EntityTagHeaderValue.Any) ? null : tags;
+    }
 
     /// <summary>The version of an opaque tag of ours ("0123456789abcdef"), or null for any other tag.</summary>
     private static long? Version(StringSegment tag)

@@ -140,6 +140,11 @@ public abstract partial class ConditionalRequestTests(TodoApplication app)
     [InlineData("PATCH", "\"0000000000000000\"")]
     [InlineData("PATCH", "{0}x")]
     [InlineData("PATCH", "unquoted")]
+    [InlineData("PATCH", "\"0000000000000000\", *")] // * or a list of tags, never both (RFC 9110 §13.1.1)
+    [InlineData("PATCH", "*, {0}")]
+    [InlineData("PUT", "{0}, *")]
+    [InlineData("DELETE", "*, \"0000000000000000\"")]
+    [InlineData("DELETE", "*, *")]
     public async Task A_weak_unknown_or_malformed_if_match_never_matches(string method, string format)
     {
         var user = await app.GetSharedUserAsync();
