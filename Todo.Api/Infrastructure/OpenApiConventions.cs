@@ -265,7 +265,7 @@ public static class OpenApiConventions
                 ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "400", Maximum = "599" },
                 ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "What happened, in a sentence." },
                 ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request path." },
-                ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, Description = "The request's trace id, as in the service's log." },
+                ["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, Description = "The request's W3C trace id (32 hex digits; a traceparent's, when the request sent one), as the service's log lines carry it in TraceId; where no trace was started, the server's request id." },
                 ["errors"] = ValidationErrorsSchema(),
             },
         };

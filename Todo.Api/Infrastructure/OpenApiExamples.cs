@@ -132,7 +132,7 @@ public static class OpenApiExamples
             };
         }
 
-        problem["traceId"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        problem["traceId"] = "4bf92f3577b34da6a3ce929d0e0e4736";
         return problem;
     }
 }

@@ -19,7 +19,13 @@ public static class ProblemDetailsSetup
 
             // The path the client used, mount point (an API Gateway stage) included, as Location says it.
             problem.Instance ??= http.Request.PathBase.Add(http.Request.Path);
-            problem.Extensions["traceId"] = Activity.Current?.Id ?? http.TraceIdentifier;
+
+            // The W3C trace id alone (32 hex digits), as the logs' TraceId field and a traceparent carry it; not the
+            // activity's Id, which is the whole traceparent with this server's span id. Without an activity (none is
+            // made when nothing listens; on Lambda) the server's own request id is what the logs have.
+            problem.Extensions["traceId"] = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity
+                ? activity.TraceId.ToHexString()
+                : http.TraceIdentifier;
 
             // Also where no middleware ran: the Lambda adapter's own answers (a deadline, a response too large).
             http.Response.Headers[CorrelationId.HeaderName] = http.GetCorrelationId() ?? CorrelationId.Choose(http);

@@ -153,8 +153,15 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
         var detail = problem.RootElement.GetProperty("detail").GetString() ?? "";
         Assert.DoesNotContain("X(a)", detail, StringComparison.Ordinal);
         Assert.DoesNotContain("gzip", detail, StringComparison.Ordinal);
-        AssertOneLogLineAbout("/todos", await NewLogLinesAsync(logged));
+        var lines = await NewLogLinesAsync(logged);
+        AssertOneLogLineAbout("/todos", lines);
         Assert.Equal(before, await TodoCountAsync());
+
+        // The problem's traceId is the W3C trace id the log line has, so the one finds the other.
+        var traceId = problem.RootElement.GetProperty("traceId").GetString();
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+        using var line = JsonDocument.Parse(lines[0]);
+        Assert.Equal(traceId, line.RootElement.GetProperty("TraceId").GetString());
     }
 
     [Theory]
