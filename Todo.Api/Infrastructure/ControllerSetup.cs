@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Mvc.Formatters;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.Extensions.Options;
 
 namespace Todo.Api.Infrastructure;
@@ -64,6 +65,23 @@ public static class ControllerSetup
             options.SerializerOptions.AllowDuplicateProperties = false;
         });
         services.AddValidatorsFromAssemblyContaining<FluentValidationFilter>(ServiceLifetime.Singleton);
+
+        // [Consumes] is also endpoint metadata (IAcceptsMetadata), which routing's AcceptsMatcherPolicy answers with 415
+        // while it picks the endpoint, before authorization runs: a request without a token got 415 for a text/plain
+        // body instead of the 401 that comes first. Without that policy, ConsumesAttribute still answers 415 as a
+        // resource filter, after authorization, and still feeds the OpenAPI document's request content types. No two
+        // endpoints share a route and method with different content types, so routing (404, 405) never needed it, and
+        // no minimal-API endpoint declares what it accepts. The type is internal, hence its name. (AddRouting, which
+        // registers it, has run by now: WebApplication.CreateBuilder and AddControllers both call it.)
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(MatcherPolicy)
+                && services[i].ImplementationType?.FullName == "Microsoft.AspNetCore.Routing.Matching.AcceptsMatcherPolicy")
+            {
+                services.RemoveAt(i);
+            }
+        }
+
         return services;
     }
 }

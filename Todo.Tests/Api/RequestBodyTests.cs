@@ -234,6 +234,36 @@ public abstract class RequestBodyTests(TodoApplication app) : IAsyncLifetime
             new(new HttpMethod(method), path) { Content = new StringContent(string.Empty, Encoding.UTF8, "text/plain") };
     }
 
+    [DatabaseTheory]
+    [InlineData("POST", "/todos")]
+    [InlineData("PUT", "/todos/{id}")]
+    [InlineData("PATCH", "/todos/{id}")]
+    [InlineData("PUT", "/auth/password")]
+    [InlineData("DELETE", "/auth/me")]
+    public async Task A_body_that_is_not_json_without_a_token_is_401_first(string method, string path)
+    {
+        using var client = app.CreateClient();
+        foreach (var content in new HttpContent[]
+        {
+            new StringContent("""{"title":"t"}""", Encoding.UTF8, "text/plain"),
+            new ByteArrayContent(Encoding.UTF8.GetBytes("""{"title":"t"}""")),
+        })
+        {
+            using (content)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{id}", _todoId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
+                {
+                    Content = content,
+                };
+
+                using var response = await client.SendAsync(request);
+
+                await Problems.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+                Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+            }
+        }
+    }
+
     [DatabaseFact]
     public async Task Json_with_a_charset_is_accepted()
     {
