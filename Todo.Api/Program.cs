@@ -23,9 +23,11 @@ public partial class Program
 
     private static async Task<int> RunAsync(string[] args, Func<WebApplication, Task> run)
     {
+        var started = false;
         try
         {
             await using var app = CreateApplication(args);
+            using var onStarted = app.Lifetime.ApplicationStarted.Register(() => started = true);
             await run(app);
 
             // A host may decide the exit code (the invoke command does).
@@ -37,7 +39,26 @@ public partial class Program
             // validation; a port in use or a database out of reach has been logged with its trace by hosting (or by
             // the migrate command); what fails before there is a host (a configuration file that is not JSON) is
             // said by its messages, which name the file, line and position.
-            await Console.Error.WriteLineAsync($"Todo API cannot start: {InOneLine(exception)}");
+            var reason = InOneLine(exception);
+            if (started)
+            {
+                // Only a host that cannot go on ends a run with an exception: on Lambda, a Runtime API that failed.
+                await Console.Error.WriteLineAsync($"Todo API stopped: {reason}");
+                return 1;
+            }
+
+            try
+            {
+                // Inside a Lambda execution environment Lambda is told why the init failed; elsewhere nothing happens.
+                await LambdaHosting.ReportStartFailureAsync(args, exception, reason);
+            }
+            catch (Exception reportFailure)
+            {
+                // The cause stays first: a Runtime API out of reach must not hide the missing setting.
+                reason = $"{reason} {InOneLine(reportFailure)}";
+            }
+
+            await Console.Error.WriteLineAsync($"Todo API cannot start: {reason}");
             return 1;
         }
     }

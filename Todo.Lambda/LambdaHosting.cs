@@ -36,6 +36,9 @@ public static class LambdaHosting
     /// <summary>Set by <see cref="LambdaFunction"/> for the application it builds: the managed runtime runs the loop.</summary>
     internal const string ManagedHandlerSetting = "Lambda:ManagedHandler";
 
+    /// <summary>How long a report of a failed start may take: a call on the environment's loopback.</summary>
+    private static readonly TimeSpan InitErrorTimeout = TimeSpan.FromSeconds(5);
+
     /// <param name="builder">The application's builder.</param>
     /// <param name="args">The program's arguments: <c>invoke &lt;event.json | -&gt;</c> runs one event.</param>
     public static WebApplicationBuilder AddLambdaHosting(this WebApplicationBuilder builder, string[] args)
@@ -77,7 +80,6 @@ public static class LambdaHosting
                 var runtimeApi = Environment.GetEnvironmentVariable(RuntimeApiVariable)!;
                 services.AddSingleton(new LambdaRuntimeApiClient(LambdaRuntimeApiClient.CreateHttpClient(runtimeApi)));
                 services.AddHostedService<LambdaRuntimeService>();
-                LambdaInitErrorReporter.Register(services);
                 break;
             case LambdaHostingMode.InvokeCommand:
                 // The proxy response goes to stdout; the logs must not mix into it.
@@ -92,6 +94,37 @@ public static class LambdaHosting
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// For the program's one handler of a failed start: where the program serves the Runtime API (the same test as
+    /// <see cref="AddLambdaHosting"/>'s), tells Lambda that the init failed, once, with <paramref name="message"/>
+    /// (the program's own one-line account of <paramref name="exception"/>; it goes back to the invoker, so no stack
+    /// trace and no secrets) and the error type <c>Runtime.InitError</c>. Lambda then fails the waiting invocation with
+    /// it instead of a bare exit code. Anywhere else, or when the Runtime API itself is what failed, it does nothing.
+    /// </summary>
+    /// <param name="args">The program's arguments, as given to <see cref="AddLambdaHosting"/>.</param>
+    /// <param name="exception">What stopped the start.</param>
+    /// <param name="message">The program's one line about it.</param>
+    /// <returns>A task that fails when the Runtime API did not take the report; its message names the address and why.</returns>
+    public static async Task ReportStartFailureAsync(string[] args, Exception exception, string message)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(message);
+
+        // LambdaFunction passes the managed-handler setting on the command line; the managed runtime reports that
+        // handler's failures itself, and they never reach the program's handler anyway.
+        if (exception is LambdaRuntimeApiException || ModeOf(new ConfigurationBuilder().AddCommandLine(args).Build(), args) != LambdaHostingMode.RuntimeApi)
+        {
+            return;
+        }
+
+        using var httpClient = LambdaRuntimeApiClient.CreateHttpClient(Environment.GetEnvironmentVariable(RuntimeApiVariable)!);
+
+        // Lambda's own init timeout would end a hanging report anyway; elsewhere (an emulator) the process must still exit.
+        httpClient.Timeout = InitErrorTimeout;
+        await new LambdaRuntimeApiClient(httpClient).PostInitErrorAsync("Runtime.InitError", exception.GetType().Name, message, CancellationToken.None);
     }
 
     /// <summary>

@@ -6,8 +6,9 @@ namespace Todo.Tests.Lambda;
 
 /// <summary>
 /// The package build/package-lambda.sh makes, started as a program the way provided.al2023's bootstrap starts it,
-/// against a Runtime API server inside the test: the todo flow, a failing invocation followed by a good one, an
-/// init failure, and a restart that finds its database already in the temp directory. Linux only, like Lambda.
+/// against a Runtime API server inside the test: the todo flow, a failing invocation followed by a good one, and a
+/// restart that finds its database already in the temp directory (failed starts and a failing Runtime API are in
+/// <see cref="RuntimeApiFailureTests"/>). Linux only, like Lambda.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(nameof(PublishedPackage))]
@@ -167,19 +168,6 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
     }
 
     [Fact]
-    public async Task A_missing_signing_key_is_reported_through_init_error_and_the_process_exits()
-    {
-        await using var function = StartFunction(signingKey: null);
-
-        var initError = await _runtimeApi.InitError.Task.WaitAsync(TimeSpan.FromSeconds(60));
-
-        Assert.Equal("Runtime.InitError", initError.ErrorType);
-        using var error = JsonDocument.Parse(initError.Body);
-        Assert.Contains("Jwt:SigningKey is missing", error.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
-        Assert.NotEqual(0, await function.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-    }
-
-    [Fact]
     public void The_zip_holds_the_published_application_the_migrated_database_and_an_executable_bootstrap()
     {
         using var zip = ZipFile.OpenRead(package.ZipFile);
@@ -194,13 +182,13 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
         Assert.Matches(@"Wrote .*todo-api-lambda\.zip \(\d+ bytes", package.PackageLog);
     }
 
-    private LambdaProcess StartFunction(string? signingKey = "", IReadOnlyDictionary<string, string?>? environment = null) => new(
+    private LambdaProcess StartFunction(IReadOnlyDictionary<string, string?>? environment = null) => new(
         TaskRoot,
         TempDirectory,
         _runtimeApi.Address,
         new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>())
         {
-            ["Jwt__SigningKey"] = signingKey == "" ? LambdaTestHostSecrets.SigningKey : signingKey,
+            ["Jwt__SigningKey"] = LambdaTestHostSecrets.SigningKey,
         });
 
     private async Task<JsonElement> InvokeAsync(string file, IReadOnlyDictionary<string, string> values, string? requestId = null)

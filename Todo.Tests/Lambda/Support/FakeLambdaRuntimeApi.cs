@@ -20,7 +20,9 @@ public sealed record RuntimeApiOutcome(string Kind, string Body, string? ErrorTy
 /// A small Lambda Runtime API (2018-06-01) on loopback, playing Lambda's part: it hands out queued events on
 /// <c>invocation/next</c> with the request id, deadline and trace id headers, and records responses and errors.
 /// Like Lambda Managed Instances it answers concurrent polls, each with its own event; it counts the polls waiting
-/// at any moment and keeps a journal of what happened to each invocation, in order.
+/// at any moment and keeps a journal of what happened to each invocation, in order. It can also refuse an
+/// invocation's response with a status of the test's choosing, as Lambda does with 413 for a response over its
+/// payload limit or 500 when it is in a state it cannot recover from.
 /// </summary>
 public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
 {
@@ -51,12 +53,18 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
         _app.MapPost($"{Prefix}/invocation/{{requestId}}/error", (string requestId, HttpRequest request) => RecordAsync(requestId, "error", request));
         _app.MapPost($"{Prefix}/init/error", async (HttpRequest request) =>
         {
-            InitError.TrySetResult(await ReadOutcomeAsync("init-error", request));
+            var outcome = await ReadOutcomeAsync("init-error", request);
+            InitErrors.Enqueue(outcome);
+            InitError.TrySetResult(outcome);
             return Results.Accepted();
         });
     }
 
+    /// <summary>The first init error the function posted.</summary>
     public TaskCompletionSource<RuntimeApiOutcome> InitError { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Every init error the function posted, in order.</summary>
+    public ConcurrentQueue<RuntimeApiOutcome> InitErrors { get; } = new();
 
     /// <summary>The polls the function made (<c>invocation/next</c>, <c>restore/next</c>), in order.</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -115,11 +123,13 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
 
     /// <summary>
     /// Queues an event for the next poll. With <paramref name="holdAnswer"/>, the function's answer is recorded when
-    /// it arrives but not acknowledged until <see cref="QueuedInvocation.Release"/>.
+    /// it arrives but not acknowledged until <see cref="QueuedInvocation.Release"/>. With
+    /// <paramref name="refuseResponseWith"/>, a response (not an error) for it is answered with that status and
+    /// Lambda's error document instead of being taken: the invocation then waits for another answer.
     /// </summary>
-    public QueuedInvocation Enqueue(string payload, string? requestId = null, bool holdAnswer = false)
+    public QueuedInvocation Enqueue(string payload, string? requestId = null, bool holdAnswer = false, int? refuseResponseWith = null)
     {
-        var invocation = new QueuedInvocation(requestId ?? Guid.NewGuid().ToString(), payload, holdAnswer);
+        var invocation = new QueuedInvocation(requestId ?? Guid.NewGuid().ToString(), payload, holdAnswer, refuseResponseWith);
         if (!_invocations.TryAdd(invocation.RequestId, invocation))
         {
             throw new InvalidOperationException($"Request id {invocation.RequestId} is already queued.");
@@ -194,8 +204,15 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     private async Task<IResult> RecordAsync(string requestId, string kind, HttpRequest request)
     {
         var outcome = await ReadOutcomeAsync(kind, request);
+        _invocations.TryGetValue(requestId, out var invocation);
+        if (kind == "response" && invocation?.RefusesResponseWith is { } status)
+        {
+            Write(RuntimeApiStep.Refused, requestId);
+            return Results.Json(new { errorMessage = $"The response was refused with {status}.", errorType = "Test.Refused" }, statusCode: status);
+        }
+
         Write(RuntimeApiStep.Answered, requestId);
-        if (_invocations.TryGetValue(requestId, out var invocation))
+        if (invocation is not null)
         {
             invocation.MarkAnswered(outcome);
             await invocation.Released.WaitAsync(request.HttpContext.RequestAborted);

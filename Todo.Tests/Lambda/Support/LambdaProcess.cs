@@ -14,6 +14,7 @@ public sealed class LambdaProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _errorOutput = new();
 
     public LambdaProcess(string taskRoot, string tempDirectory, string runtimeApi, IReadOnlyDictionary<string, string?> environment)
     {
@@ -45,13 +46,24 @@ public sealed class LambdaProcess : IAsyncDisposable
 
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, line) => Record(line.Data);
-        _process.ErrorDataReceived += (_, line) => Record(line.Data);
+        _process.ErrorDataReceived += (_, line) =>
+        {
+            Record(line.Data);
+            if (line.Data is not null)
+            {
+                _errorOutput.Enqueue(line.Data);
+            }
+        };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>Stdout and stderr, interleaved as they arrived.</summary>
     public IReadOnlyCollection<string> Output => [.. _output];
+
+    /// <summary>Stderr alone (complete once the process has exited).</summary>
+    public IReadOnlyCollection<string> ErrorOutput => [.. _errorOutput];
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 

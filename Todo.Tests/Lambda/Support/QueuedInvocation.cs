@@ -11,11 +11,12 @@ public sealed class QueuedInvocation
     private readonly TaskCompletionSource<RuntimeApiOutcome> _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal QueuedInvocation(string requestId, string payload, bool holdsAnswer)
+    internal QueuedInvocation(string requestId, string payload, bool holdsAnswer, int? refusesResponseWith)
     {
         RequestId = requestId;
         Payload = payload;
         HoldsAnswer = holdsAnswer;
+        RefusesResponseWith = refusesResponseWith;
         if (!holdsAnswer)
         {
             _released.SetResult();
@@ -28,10 +29,16 @@ public sealed class QueuedInvocation
 
     public bool HoldsAnswer { get; }
 
+    /// <summary>The status the Runtime API answers the function's response with, instead of taking it.</summary>
+    public int? RefusesResponseWith { get; }
+
     /// <summary>Completes when a poll of <c>invocation/next</c> took the event.</summary>
     public Task HandedOut => _handedOut.Task;
 
-    /// <summary>The function's answer (response or error) as it arrived, even while its acknowledgement is held.</summary>
+    /// <summary>
+    /// The function's answer (response or error) as it arrived, even while its acknowledgement is held; a refused
+    /// response is no answer.
+    /// </summary>
     public Task<RuntimeApiOutcome> Answered => _answered.Task;
 
     internal Task Released => _released.Task;

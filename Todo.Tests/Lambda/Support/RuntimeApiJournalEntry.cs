@@ -9,6 +9,9 @@ public enum RuntimeApiStep
     /// <summary>The function posted a response or an error for it.</summary>
     Answered,
 
+    /// <summary>The function posted a response that the Runtime API refused (the invocation stays open).</summary>
+    Refused,
+
     /// <summary>The Runtime API replied to that post (at once, or when a held answer was released).</summary>
     Acknowledged,
 }
