@@ -179,7 +179,7 @@ def cmd_prepare(args):
     # WAL mode: fold the -wal file into the database file, which is the one file that gets copied.
     with sqlite3.connect(args.db) as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    for suffix in ("-wal", "-shm"):
+    for suffix in ("-wal", "-shm", ".lock"):  # .lock: the stopped server's claim on the file, not data
         if os.path.exists(args.db + suffix):
             os.remove(args.db + suffix)
     print(json.dumps({"token": token}))
