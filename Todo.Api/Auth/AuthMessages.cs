@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Mail;
 using FluentValidation;
 using Todo.Domain.Users;
@@ -103,7 +104,9 @@ public static class CredentialRules
 
     private static bool IsValidAddress(string email)
     {
-        if (email.Length == 0 || email.Any(char.IsWhiteSpace) || email.Any(char.IsControl))
+        // Invisible characters (zero-width spaces and joiners, a byte order mark) would make a second account of an
+        // address that looks the same.
+        if (email.Length == 0 || email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || char.GetUnicodeCategory(c) == UnicodeCategory.Format))
         {
             return false;
         }
@@ -114,9 +117,9 @@ public static class CredentialRules
             return false;
         }
 
+        // Every label of the domain non-empty, and none starting or ending with a hyphen (RFC 1035 §2.3.1).
         var at = email.LastIndexOf('@');
-        var domain = email[(at + 1)..];
-        return at > 0 && domain.Length > 0 && !domain.StartsWith('.') && !domain.EndsWith('.') && !domain.Contains("..", StringComparison.Ordinal);
+        return at > 0 && email[(at + 1)..].Split('.').All(label => label.Length > 0 && !label.StartsWith('-') && !label.EndsWith('-'));
     }
 }
 

@@ -26,6 +26,11 @@ public sealed class ValidatorTests
     [InlineData("al ice@example.com")]
     [InlineData("alice@")]
     [InlineData("@example.com")]
+    [InlineData("alice@example.com\u200B")] // a zero-width space: the same address to the eye, another account
+    [InlineData("al\u200Dice@example.com")]
+    [InlineData("\uFEFFalice@example.com")]
+    [InlineData("alice@-example.com")]
+    [InlineData("alice@example-.com")]
     public void Signup_rejects_what_is_not_an_email_address(string? email)
     {
         var result = new SignupRequestValidator().Validate(new SignupRequest(email, "12345678"));
