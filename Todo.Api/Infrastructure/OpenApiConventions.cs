@@ -269,13 +269,17 @@ public static class OpenApiConventions
                 ["errors"] = ValidationErrorsSchema(),
             },
         };
+        // The problem with errors required, in a second allOf member: declared again as a property of its own, it would
+        // hide the base's errors in generated classes (NSwag's subclass shadows it, so a 400 read as a ProblemDetails
+        // has none).
         schemas[ValidationProblemSchemaName] = new OpenApiSchema
         {
             Description = "A 400 problem naming each field that failed and why.",
-            AllOf = [new OpenApiSchemaReference(ProblemSchemaName, document)],
-            Type = JsonSchemaType.Object,
-            Required = new HashSet<string> { "errors" },
-            Properties = new Dictionary<string, IOpenApiSchema> { ["errors"] = ValidationErrorsSchema() },
+            AllOf =
+            [
+                new OpenApiSchemaReference(ProblemSchemaName, document),
+                new OpenApiSchema { Type = JsonSchemaType.Object, Required = new HashSet<string> { "errors" } },
+            ],
         };
         schemas["HealthStatus"] = new OpenApiSchema
         {
