@@ -175,7 +175,11 @@ internal sealed class LambdaHttpFeatures :
 
     public void Abort() => _aborted.Cancel();
 
-    /// <summary>The response as it stands, without the framing headers the proxy integration sets itself.</summary>
+    /// <summary>
+    /// The response as it stands, without the framing headers the proxy integration sets itself, nor Connection: an
+    /// event has no connection, and what the application says about one (close it after a malformed request) is for
+    /// Kestrel.
+    /// </summary>
     public IHeaderDictionary ResponseHeaders
     {
         get
@@ -184,7 +188,8 @@ internal sealed class LambdaHttpFeatures :
             foreach (var (name, values) in _responseHeaders)
             {
                 if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
-                    && !name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+                    && !name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
+                    && !name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
                 {
                     headers[name] = values;
                 }

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using Todo.Api.Auth;
 using Todo.Domain.Users;
-using Todo.Lambda;
 
 namespace Todo.Api.Infrastructure;
 
@@ -24,6 +23,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
     {
         ArgumentNullException.ThrowIfNull(httpContext);
 
+        var databaseUnavailable = IsDatabaseUnavailable(exception);
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
@@ -36,7 +36,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             PasswordHashingSaturatedException => (StatusCodes.Status503ServiceUnavailable, "Too many password checks at once.", "Password hashing is at capacity. Try again after the time in Retry-After."),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested =>
                 (499, "Client closed request.", null),
-            _ when IsDatabaseUnavailable(exception) =>
+            _ when databaseUnavailable =>
                 (StatusCodes.Status503ServiceUnavailable, "The database is unavailable.", "The database did not answer. Try again after the time in Retry-After."),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred.", null),
         };
@@ -45,7 +45,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
         }
-        else if (status == StatusCodes.Status503ServiceUnavailable && exception is not PasswordHashingSaturatedException)
+        else if (databaseUnavailable && status == StatusCodes.Status503ServiceUnavailable)
         {
             // Every request meets it while the database is away: its cause in one line, no stack trace.
             LogDatabaseUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
@@ -61,7 +61,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         {
             PasswordHashingSaturatedException saturated => saturated.RetryAfter,
             LoginThrottledException throttled => throttled.RetryAfter,
-            _ when status == StatusCodes.Status503ServiceUnavailable => DatabaseRetryAfter,
+            _ when databaseUnavailable && status == StatusCodes.Status503ServiceUnavailable => DatabaseRetryAfter,
             _ => (TimeSpan?)null,
         } is TimeSpan retryAfter)
         {
@@ -75,11 +75,11 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             httpContext.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
-        if (exception is MalformedRequestException && httpContext.Features.Get<ILambdaInvocationFeature>() is null)
+        if (exception is MalformedRequestException)
         {
             // RFC 9112 §6.3, §9.6: after a request whose framing could not be trusted, the connection is not reused,
-            // since its next bytes may be this request's body. (An event has no connection; API Gateway would only
-            // pass the header on.)
+            // since its next bytes may be this request's body. (The Lambda adapter leaves the header out: an event
+            // has no connection.)
             httpContext.Response.Headers.Connection = "close";
         }
 

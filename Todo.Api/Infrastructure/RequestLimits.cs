@@ -70,8 +70,8 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next)
 
 /// <summary>
 /// The framing and header rules of RFC 9110 §5.1, §5.5, §8.6 and RFC 9112 §6.1, checked on every request: one pass
-/// over the headers with vectorised searches, allocating nothing of its own (Kestrel reuses its header enumerator per
-/// connection; the Lambda and test servers' <see cref="HeaderDictionary"/> has a struct one).
+/// over the headers with vectorised searches (on Kestrel, which reuses its header enumerator per connection, without
+/// an allocation; the Lambda and test servers' dictionary boxes one enumerator per request).
 /// </summary>
 internal static class RequestFraming
 {
@@ -90,10 +90,12 @@ internal static class RequestFraming
     public static string? Malformation(HttpRequest request)
     {
         var headers = request.Headers;
-        var malformed = headers is HeaderDictionary dictionary ? Scan(dictionary) : Scan(headers);
-        if (malformed is not null)
+        foreach (var (name, values) in headers)
         {
-            return malformed;
+            if (Malformation(name, values) is { } malformed)
+            {
+                return malformed;
+            }
         }
 
         var transferEncoding = headers.TransferEncoding;
@@ -113,32 +115,6 @@ internal static class RequestFraming
         return transferEncoding.Count == 1 && Chunked.Equals(transferEncoding[0], StringComparison.OrdinalIgnoreCase)
             ? null
             : "Transfer-Encoding must be exactly one chunked coding.";
-    }
-
-    private static string? Scan(HeaderDictionary headers)
-    {
-        foreach (var (name, values) in headers)
-        {
-            if (Malformation(name, values) is { } malformed)
-            {
-                return malformed;
-            }
-        }
-
-        return null;
-    }
-
-    private static string? Scan(IHeaderDictionary headers)
-    {
-        foreach (var (name, values) in headers)
-        {
-            if (Malformation(name, values) is { } malformed)
-            {
-                return malformed;
-            }
-        }
-
-        return null;
     }
 
     private static string? Malformation(string name, StringValues values)

@@ -45,23 +45,7 @@ public sealed class ApiProcess : IDisposable
     {
         ArgumentNullException.ThrowIfNull(environment);
         var baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var directory = applicationDirectory ?? AppContext.BaseDirectory;
-        var start = new ProcessStartInfo(dotnet, [Path.Combine(directory, "Todo.Api.dll"), "--urls", baseAddress.ToString()])
-        {
-            WorkingDirectory = workingDirectory ?? directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment.Remove("AWS_LAMBDA_RUNTIME_API");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Jwt__SigningKey"] = SigningKey;
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = StartInfo(environment, baseAddress, applicationDirectory, workingDirectory) };
         var api = new ApiProcess(process, baseAddress);
         process.OutputDataReceived += (_, line) => api.Record(line.Data);
         process.ErrorDataReceived += (_, line) => api.Record(line.Data);
@@ -96,6 +80,18 @@ public sealed class ApiProcess : IDisposable
         throw new TimeoutException("The API did not become healthy within 60 seconds.");
     }
 
+    /// <summary>The program in a process of its own that is expected not to start: its exit code and every line it wrote.</summary>
+    public static async Task<(int ExitCode, List<string> Output)> RunToExitAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        using var process = Process.Start(StartInfo(environment, new Uri($"http://127.0.0.1:{FreePort()}"), applicationDirectory: null, workingDirectory: null))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        var output = (await stdout + await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return (process.ExitCode, output);
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, exactly like kill -9.</summary>
     public void Kill()
     {
@@ -120,6 +116,28 @@ public sealed class ApiProcess : IDisposable
         {
             _output.Enqueue(line);
         }
+    }
+
+    private static ProcessStartInfo StartInfo(
+        IReadOnlyDictionary<string, string> environment, Uri baseAddress, string? applicationDirectory, string? workingDirectory)
+    {
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        var directory = applicationDirectory ?? AppContext.BaseDirectory;
+        var start = new ProcessStartInfo(dotnet, [Path.Combine(directory, "Todo.Api.dll"), "--urls", baseAddress.ToString()])
+        {
+            WorkingDirectory = workingDirectory ?? directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment.Remove("AWS_LAMBDA_RUNTIME_API");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Jwt__SigningKey"] = SigningKey;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
     }
 
     private static int FreePort()

@@ -15,7 +15,7 @@ public sealed class SqliteFileClaimTests : IDisposable
     {
         using var first = await ApiProcess.StartAsync(Database);
 
-        var (exitCode, output) = await RunToExitAsync(Database);
+        var (exitCode, output) = await ApiProcess.RunToExitAsync(new Dictionary<string, string> { ["ConnectionStrings__Todo"] = $"Data Source={Database}" });
 
         Assert.Equal(1, exitCode);
         var line = Assert.Single(output, text => text.StartsWith("Todo API cannot start: ", StringComparison.Ordinal));
@@ -63,29 +63,5 @@ public sealed class SqliteFileClaimTests : IDisposable
     {
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    /// <summary>The program in a process of its own, as a second instance would be, until it exits.</summary>
-    private static async Task<(int ExitCode, List<string> Output)> RunToExitAsync(string database)
-    {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new System.Diagnostics.ProcessStartInfo(dotnet, [Path.Combine(AppContext.BaseDirectory, "Todo.Api.dll"), "--urls", "http://127.0.0.1:0"])
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment.Remove("AWS_LAMBDA_RUNTIME_API");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Jwt__SigningKey"] = ApiProcess.SigningKey;
-        start.Environment["ConnectionStrings__Todo"] = $"Data Source={database}";
-
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        var output = (await stdout + await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        return (process.ExitCode, output);
     }
 }
