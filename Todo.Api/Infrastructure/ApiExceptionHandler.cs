@@ -28,7 +28,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
                 (StatusCodes.Status413PayloadTooLarge, "Request body too large.", $"The request body may be at most {RequestLimits.MaxRequestBodyBytes} bytes."),
-            MalformedRequestException malformed => (StatusCodes.Status400BadRequest, ReasonPhrases.GetReasonPhrase(StatusCodes.Status400BadRequest), malformed.Message),
+            MalformedRequestException malformed => (malformed.StatusCode, ReasonPhrases.GetReasonPhrase(malformed.StatusCode), malformed.Message),
             BadHttpRequestException bad => (bad.StatusCode, ReasonPhrases.GetReasonPhrase(bad.StatusCode), UnreadableRequest),
             DuplicateEmailException => (StatusCodes.Status409Conflict, "Email already registered.", "An account with this email already exists."),
             InvalidCredentialsException invalid => (StatusCodes.Status401Unauthorized, invalid.Message, null),

@@ -43,16 +43,22 @@ public static class OpenApiConventions
             + "a property name given twice) or breaks a rule; errors names each field (body for the body as a whole)."),
         new(StatusCodes.Status401Unauthorized, IsSecured, ProblemSchemaName,
             "The bearer access token is missing, expired, tampered, wrongly signed or revoked."),
-        // A Content-Length over the limit is refused on every route, before routing; a longer chunked body only by a
-        // route that reads it.
+        // A Content-Length over the limit, a long target and large headers are refused on every route, before
+        // routing; a longer chunked body only by a route that reads it.
         new(StatusCodes.Status413PayloadTooLarge, _ => true, ProblemSchemaName,
             $"The request body is over {RequestLimits.MaxRequestBodyBytes} bytes, chunked bodies included."),
+        new(StatusCodes.Status414UriTooLong, _ => true, ProblemSchemaName,
+            $"The path and query are over {RequestLimits.MaxRequestTargetLength} characters."),
         new(StatusCodes.Status415UnsupportedMediaType, HasRequestBody, ProblemSchemaName,
             "The body is not JSON: its Content-Type is missing or is not application/json."),
+        new(StatusCodes.Status431RequestHeaderFieldsTooLarge, _ => true, ProblemSchemaName,
+            $"The request has over {RequestLimits.MaxRequestHeaderCount} header fields or over {RequestLimits.MaxRequestHeaderBytes} bytes of them."),
         new(StatusCodes.Status500InternalServerError, _ => true, ProblemSchemaName,
             "An unexpected error. The details are in the service's log, never in the response."),
         new(StatusCodes.Status503ServiceUnavailable, operation => !IsHealthCheck(operation), ProblemSchemaName,
             "The service cannot answer now: the database does not answer (or, on a route that hashes or checks a password, hashing is at capacity). Try again after Retry-After."),
+        new(StatusCodes.Status504GatewayTimeout, _ => true, ProblemSchemaName,
+            "On AWS Lambda only: the function reached its time limit before the response was ready."),
     ];
 
     /// <summary>Words for the statuses the generator only names by their reason phrase.</summary>

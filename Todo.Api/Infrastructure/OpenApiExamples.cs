@@ -48,8 +48,10 @@ public static class OpenApiExamples
         [409] = ("Email already registered.", "An account with this email already exists."),
         [412] = (TodoProblems.PreconditionFailedTitle, TodoProblems.PreconditionFailedDetail),
         [413] = ("Request body too large.", $"The request body may be at most {RequestLimits.MaxRequestBodyBytes} bytes."),
+        [414] = ("URI Too Long", RequestLimits.TargetTooLongDetail),
         [415] = ("Unsupported Media Type", null),
         [429] = ("Too many failed logins.", "Too many failed logins for this account or client. Try again after the time in Retry-After."),
+        [431] = ("Request Header Fields Too Large", RequestLimits.HeadersTooLargeDetail),
         [500] = ("An unexpected error occurred.", null),
         [503] = ("Too many password checks at once.", "Password hashing is at capacity. Try again after the time in Retry-After."),
     };

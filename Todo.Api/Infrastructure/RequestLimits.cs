@@ -11,6 +11,29 @@ public static class RequestLimits
     /// <summary>The largest request body the API reads: 64 KiB, whatever the server underneath.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
+    /// <summary>The longest request target (path and query) the API reads: Kestrel's default for the request line.</summary>
+    public const int MaxRequestTargetLength = 8 * 1024;
+
+    /// <summary>The most header bytes (names, values and their framing) the API reads: Kestrel's default.</summary>
+    public const int MaxRequestHeaderBytes = 32 * 1024;
+
+    /// <summary>The most header fields the API reads: Kestrel's default.</summary>
+    public const int MaxRequestHeaderCount = 100;
+
+    public static readonly string TargetTooLongDetail =
+        $"The request target (path and query) may be at most {MaxRequestTargetLength} characters.";
+
+    public static readonly string HeadersTooLargeDetail =
+        $"The request may have at most {MaxRequestHeaderCount} header fields of at most {MaxRequestHeaderBytes} bytes in all.";
+
+    // Kestrel refuses a head over its own limits before any application code runs, with a bare response (no problem
+    // body, no nosniff, no correlation id). Its limits sit well above the API's, so that an oversized head reaches
+    // RequestLimitsMiddleware and gets its 414 or 431 problem; past them Kestrel still refuses at once. A connection
+    // already buffers up to Kestrel's 1 MiB MaxRequestBufferSize, so these add no worst case of their own.
+    private const int KestrelRequestLineBytes = 8 * MaxRequestTargetLength;
+    private const int KestrelRequestHeaderBytes = 4 * MaxRequestHeaderBytes;
+    private const int KestrelRequestHeaderCount = 4 * MaxRequestHeaderCount;
+
     public static WebApplicationBuilder AddRequestLimits(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -22,6 +45,9 @@ public static class RequestLimits
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 4 * MaxRequestBodyBytes;
+            kestrel.Limits.MaxRequestLineSize = KestrelRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = KestrelRequestHeaderBytes;
+            kestrel.Limits.MaxRequestHeaderCount = KestrelRequestHeaderCount;
             kestrel.RequestHeaderEncodingSelector = ContentLengthDigits.Select;
         });
         return builder;
@@ -34,7 +60,8 @@ public static class RequestLimits
 
 /// <summary>
 /// Refuses a request whose framing or headers are malformed (400, then the connection is closed: what follows a
-/// request we could not frame cannot be trusted to be the next request), and bodies over
+/// request we could not frame cannot be trusted to be the next request), a head over the API's limits (414 for the
+/// target, 431 for the headers), and bodies over
 /// <see cref="RequestLimits.MaxRequestBodyBytes"/> with 413: at once when Content-Length says so, and while reading
 /// when the body is chunked or the length lies. Kestrel lets through what RFC 9110/9112 say to refuse: a
 /// Content-Length with a sign, header names outside tchar, control characters in values, a coding before
@@ -49,7 +76,7 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next)
 
         if (RequestFraming.Malformation(context.Request) is { } malformed)
         {
-            throw new MalformedRequestException(malformed);
+            throw malformed;
         }
 
         if (context.Request.ContentLength > RequestLimits.MaxRequestBodyBytes)
@@ -69,8 +96,8 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next)
 }
 
 /// <summary>
-/// The framing and header rules of RFC 9110 §5.1, §5.5, §8.6 and RFC 9112 §6.1, checked on every request: one pass
-/// over the headers with vectorised searches (on Kestrel, which reuses its header enumerator per connection, without
+/// The framing and header rules of RFC 9110 §5.1, §5.5, §8.6 and RFC 9112 §6.1, and the API's limits on the size of
+/// a request's head, checked on every request: one pass over the headers with vectorised searches (on Kestrel, which reuses its header enumerator per connection, without
 /// an allocation; the Lambda and test servers' dictionary boxes one enumerator per request).
 /// </summary>
 internal static class RequestFraming
@@ -86,16 +113,34 @@ internal static class RequestFraming
 
     private const string Chunked = "chunked";
 
-    /// <summary>What is malformed, in words that echo none of the request's bytes; null for a well-formed request.</summary>
-    public static string? Malformation(HttpRequest request)
+    /// <summary>What is malformed or too large, in words that echo none of the request's bytes; null for a well-formed request.</summary>
+    public static MalformedRequestException? Malformation(HttpRequest request)
     {
+        if (TargetLength(request) > RequestLimits.MaxRequestTargetLength)
+        {
+            return new MalformedRequestException(RequestLimits.TargetTooLongDetail, StatusCodes.Status414UriTooLong);
+        }
+
         var headers = request.Headers;
+        var (fields, bytes) = (0, 0L);
         foreach (var (name, values) in headers)
         {
             if (Malformation(name, values) is { } malformed)
             {
-                return malformed;
+                return new MalformedRequestException(malformed);
             }
+
+            // As on the wire: "name: value" and CRLF for each field line.
+            foreach (var value in values)
+            {
+                fields++;
+                bytes += name.Length + (value?.Length ?? 0) + 4;
+            }
+        }
+
+        if (fields > RequestLimits.MaxRequestHeaderCount || bytes > RequestLimits.MaxRequestHeaderBytes)
+        {
+            return new MalformedRequestException(RequestLimits.HeadersTooLargeDetail, StatusCodes.Status431RequestHeaderFieldsTooLarge);
         }
 
         var transferEncoding = headers.TransferEncoding;
@@ -107,15 +152,20 @@ internal static class RequestFraming
         // HTTP/1.0 has no chunked coding: a 1.0 message with Transfer-Encoding has faulty framing (RFC 9112 §6.1).
         if (HttpProtocol.IsHttp10(request.Protocol))
         {
-            return "Transfer-Encoding is not allowed in an HTTP/1.0 request.";
+            return new MalformedRequestException("Transfer-Encoding is not allowed in an HTTP/1.0 request.");
         }
 
         // Only "chunked", once: any other coding (gzip, chunked) would be left undone, and a second chunked is
         // chunked twice (RFC 9112 §6.1, §7). The API decodes no content codings.
         return transferEncoding.Count == 1 && Chunked.Equals(transferEncoding[0], StringComparison.OrdinalIgnoreCase)
             ? null
-            : "Transfer-Encoding must be exactly one chunked coding.";
+            : new MalformedRequestException("Transfer-Encoding must be exactly one chunked coding.");
     }
+
+    private static int TargetLength(HttpRequest request) =>
+        request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } rawTarget
+            ? rawTarget.Length
+            : (request.PathBase.Value?.Length ?? 0) + (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
 
     private static string? Malformation(string name, StringValues values)
     {
@@ -201,13 +251,13 @@ internal sealed class ContentLengthDigits : Encoding
 }
 
 /// <summary>
-/// The request's framing or headers are malformed (<see cref="RequestFraming"/>): a 400 problem naming what, not a
-/// validation problem of the body, which was never read.
+/// The request's framing or headers are malformed, or its head is over the API's limits (<see cref="RequestFraming"/>):
+/// a 400, 414 or 431 problem naming what, not a validation problem of the body, which was never read.
 /// </summary>
 public sealed class MalformedRequestException : BadHttpRequestException
 {
-    public MalformedRequestException(string detail)
-        : base(detail, StatusCodes.Status400BadRequest)
+    public MalformedRequestException(string detail, int statusCode = StatusCodes.Status400BadRequest)
+        : base(detail, statusCode)
     {
     }
 }

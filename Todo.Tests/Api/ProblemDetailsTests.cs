@@ -115,6 +115,19 @@ public abstract class ProblemDetailsTests(TodoApplication app)
     }
 
     [DatabaseFact]
+    public async Task A_query_over_8_KiB_is_a_414_problem_on_the_test_server_too()
+    {
+        using var client = app.CreateClient();
+
+        using var within = await client.GetAsync("/health/live?q=" + new string('a', 8_000));
+        using var over = await client.GetAsync("/health/live?q=" + new string('a', 8_200));
+
+        Assert.Equal(HttpStatusCode.OK, within.StatusCode);
+        var problem = await Problems.AssertProblemAsync(over, (HttpStatusCode)414);
+        Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.5.15", problem.GetProperty("type").GetString());
+    }
+
+    [DatabaseFact]
     public async Task Validation_problems_are_problem_json_with_the_rfc_type()
     {
         using var user = await app.CreateUserAsync();

@@ -165,6 +165,45 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
     }
 
     [Theory]
+    [InlineData("GET /todos?q={0} HTTP/1.1\r\nHost: localhost\r\n", 8_200, 414)] // the target over 8 KiB
+    [InlineData("GET /todos HTTP/1.1\r\nHost: localhost\r\nX-Note: {0}\r\n", 33_000, 431)] // the headers over 32 KiB
+    [InlineData("GET /todos HTTP/1.1\r\nHost: localhost\r\n{0}", 101, 431)] // over 100 header fields
+    public async Task A_head_over_the_limits_is_a_problem_with_the_usual_headers_in_one_log_line(string head, int size, int expected)
+    {
+        var filler = expected == 431 && size == 101
+            ? string.Concat(Enumerable.Range(0, size).Select(i => $"X-Field-{i}: v\r\n"))
+            : new string('a', size);
+        var logged = await LoggedSoFarAsync();
+
+        var response = await RawHttp.SendAsync(Api.BaseAddress,
+            string.Format(CultureInfo.InvariantCulture, head, filler) + $"Authorization: {Client.DefaultRequestHeaders.Authorization}\r\n\r\n");
+
+        Assert.NotNull(response);
+        Assert.True(response.Status == expected, $"{response.Status}: {response.Body}");
+        Assert.Equal("application/problem+json", response.Headers["Content-Type"].Split(';')[0]);
+        Assert.Equal("nosniff", response.Headers["X-Content-Type-Options"]);
+        Assert.Matches("^[A-Za-z0-9._:-]{1,128}$", response.Headers["X-Correlation-Id"]);
+        using var problem = JsonDocument.Parse(response.Body);
+        Assert.Equal(expected, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.StartsWith("https://tools.ietf.org/html/", problem.RootElement.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("aaaa", response.Body, StringComparison.Ordinal);
+        AssertOneLogLineAbout("/todos", await NewLogLinesAsync(logged));
+    }
+
+    [Theory]
+    [InlineData("GET /todos?q={0} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", 8_100, 401)]
+    [InlineData("GET /todos HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Note: {0}\r\n\r\n", 32_000, 401)]
+    [InlineData("GET /todos?q={0} HTTP/1.1\r\nHost: localhost\r\n\r\n", 70_000, 414)] // past Kestrel's own limit
+    [InlineData("GET /todos HTTP/1.1\r\nHost: localhost\r\nX-Note: {0}\r\n\r\n", 140_000, 431)]
+    public async Task A_head_within_the_limits_is_served_and_one_far_past_them_is_refused_by_Kestrel(string head, int size, int expected)
+    {
+        var response = await RawHttp.SendAsync(Api.BaseAddress, string.Format(CultureInfo.InvariantCulture, head, new string('a', size)));
+
+        Assert.NotNull(response);
+        Assert.True(response.Status == expected, $"{response.Status}: {response.Body}");
+    }
+
+    [Theory]
     [InlineData("Content-Length: {0}", false)]
     [InlineData("Content-Length: 0{0}", false)] // leading zeros are still digits
     [InlineData("Transfer-Encoding: Chunked", true)] // codings are case-insensitive

@@ -64,6 +64,24 @@ public sealed class LambdaFailureTests(ProbeHostFixture fixture) : IClassFixture
         Assert.False(problem.TryGetProperty("errors", out _));
     }
 
+    [Fact]
+    public async Task An_event_with_more_headers_than_the_API_reads_is_a_431_problem_not_a_crash()
+    {
+        var proxyEvent = JsonNode.Parse(EventFile.Read(LambdaTestPaths.Own("v2-get-health.json")))!;
+        for (var i = 0; i < 120; i++)
+        {
+            proxyEvent["headers"]![$"x-field-{i}"] = "v";
+        }
+
+        var response = await fixture.Host.InvokeAsync(proxyEvent.ToJsonString());
+
+        Assert.Equal(431, response.Status());
+        Assert.StartsWith("application/problem+json", Assert.Single(response.Header("Content-Type")), StringComparison.Ordinal);
+        Assert.Equal(["nosniff"], response.Header("X-Content-Type-Options"));
+        Assert.Equal(["v2-get-health"], response.Header("X-Correlation-Id"));
+        Assert.Equal("https://tools.ietf.org/html/rfc6585#section-5", response.Json().GetProperty("type").GetString());
+    }
+
     [Theory]
     [InlineData("v1-probe-throw.json")]
     [InlineData("v2-probe-throw.json")]
