@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -61,14 +62,14 @@ public static class RequestLimits
 /// <summary>
 /// Refuses a request whose framing or headers are malformed (400, then the connection is closed: what follows a
 /// request we could not frame cannot be trusted to be the next request), a head over the API's limits (414 for the
-/// target, 431 for the headers), and bodies over
+/// target, 431 for the headers), a standard method in other letters (405), and bodies over
 /// <see cref="RequestLimits.MaxRequestBodyBytes"/> with 413: at once when Content-Length says so, and while reading
 /// when the body is chunked or the length lies. Kestrel lets through what RFC 9110/9112 say to refuse: a
 /// Content-Length with a sign, header names outside tchar, control characters in values, a coding before
 /// chunked (which it then ignores), Transfer-Encoding on HTTP/1.0. The Lambda server and the test server take
 /// headers as they are given, so the same check covers them too.
 /// </summary>
-public sealed class RequestLimitsMiddleware(RequestDelegate next)
+public sealed class RequestLimitsMiddleware(RequestDelegate next, EndpointDataSource endpoints)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -77,6 +78,23 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next)
         if (RequestFraming.Malformation(context.Request) is { } malformed)
         {
             throw malformed;
+        }
+
+        if (RequestFraming.IsCaseVariantOfStandardMethod(context.Request.Method)
+            && context.GetEndpoint() is RouteEndpoint { Metadata: var metadata, RoutePattern.RawText: { } route }
+            && metadata.GetMetadata<IHttpMethodMetadata>() is not null)
+        {
+            // Method names are case-sensitive (RFC 9110 §9.1): "get" is not GET, yet routing matches methods ignoring
+            // case. Answered as routing answers a method the path lacks: 405 with Allow (the body is the status
+            // code pages' problem).
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            context.Response.Headers.Allow = string.Join(", ", endpoints.Endpoints
+                .OfType<RouteEndpoint>()
+                .Where(endpoint => endpoint.RoutePattern.RawText == route)
+                .SelectMany(endpoint => endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal));
+            return Task.CompletedTask;
         }
 
         if (context.Request.ContentLength > RequestLimits.MaxRequestBodyBytes)
@@ -161,6 +179,10 @@ internal static class RequestFraming
             ? null
             : new MalformedRequestException("Transfer-Encoding must be exactly one chunked coding.");
     }
+
+    /// <summary>"get", "Post": a standard method in other letters, which is another (unknown) method.</summary>
+    public static bool IsCaseVariantOfStandardMethod(string method) =>
+        !string.Equals(HttpMethods.GetCanonicalizedValue(method), method, StringComparison.Ordinal);
 
     private static int TargetLength(HttpRequest request) =>
         request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } rawTarget

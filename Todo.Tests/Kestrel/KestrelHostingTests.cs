@@ -204,6 +204,33 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
     }
 
     [Theory]
+    [InlineData("get", "/todos", "GET, HEAD, POST")]
+    [InlineData("post", "/todos", "GET, HEAD, POST")]
+    [InlineData("Post", "/todos", "GET, HEAD, POST")]
+    [InlineData("delete", "/todos/{0}", "DELETE, GET, HEAD, PATCH, PUT")]
+    [InlineData("get", "/health", "GET, HEAD")]
+    public async Task A_standard_method_in_other_letters_is_another_method_so_405_and_nothing_changes(string method, string path, string allowed)
+    {
+        // Method names are case-sensitive (RFC 9110 §9.1), though routing matches them ignoring case.
+        using var created = await Client.PostAsJsonAsync("/todos", new { title = "kept" });
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var before = await TodoCountAsync();
+        const string body = """{"title":"not created"}""";
+
+        var response = await RawHttp.SendAsync(Api.BaseAddress,
+            $"{method} {string.Format(CultureInfo.InvariantCulture, path, id)} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" +
+            $"Authorization: {Client.DefaultRequestHeaders.Authorization}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n{body}");
+
+        Assert.NotNull(response);
+        Assert.True(response.Status == 405, $"{response.Status}: {response.Body}");
+        Assert.Equal(allowed, response.Headers["Allow"]);
+        Assert.Equal("application/problem+json", response.Headers["Content-Type"].Split(';')[0]);
+        Assert.Equal(before, await TodoCountAsync());
+        using var kept = await Client.GetAsync($"/todos/{id}");
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+    }
+
+    [Theory]
     [InlineData("Content-Length: {0}", false)]
     [InlineData("Content-Length: 0{0}", false)] // leading zeros are still digits
     [InlineData("Transfer-Encoding: Chunked", true)] // codings are case-insensitive
