@@ -13,11 +13,15 @@ public static class ClaimsPrincipalExtensions
         return CanonicalNumber.TryParsePositive(principal.FindFirst(JwtRegisteredClaimNames.Sub)?.Value);
     }
 
-    /// <summary>The session in <c>sid</c>, if it is one of ours.</summary>
+    /// <summary>The session in <c>sid</c>, written the one way the API writes it (lower-case "D" format).</summary>
     public static Guid? FindSessionId(this ClaimsPrincipal principal)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return Guid.TryParseExact(principal.FindFirst(JwtRegisteredClaimNames.Sid)?.Value, "D", out var id) ? id : null;
+        return principal.FindFirst(JwtRegisteredClaimNames.Sid)?.Value is { } value
+            && !value.AsSpan().ContainsAnyInRange('A', 'Z')
+            && Guid.TryParseExact(value, "D", out var id)
+                ? id
+                : null;
     }
 
     /// <summary>The signed-in session; only for endpoints behind [Authorize].</summary>

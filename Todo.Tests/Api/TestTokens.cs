@@ -58,6 +58,23 @@ public static class TestTokens
         return Handler.CreateToken(descriptor);
     }
 
+    /// <summary>
+    /// The token with its header and payload JSON changed as the callback likes, signed again with the API's key: what
+    /// someone holding the key could write, byte for byte, that no token library would.
+    /// </summary>
+    public static string Resign(string token, Action<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> change)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        ArgumentNullException.ThrowIfNull(change);
+        var parts = token.Split('.');
+        var header = System.Text.Json.Nodes.JsonNode.Parse(Base64UrlEncoder.Decode(parts[0]))!.AsObject();
+        var payload = System.Text.Json.Nodes.JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!.AsObject();
+        change(header, payload);
+        var signed = Base64UrlEncoder.Encode(header.ToJsonString()) + "." + Base64UrlEncoder.Encode(payload.ToJsonString());
+        using var hmac = new System.Security.Cryptography.HMACSHA256(Encoding.UTF8.GetBytes(TodoApplication.SigningKey));
+        return signed + "." + Base64UrlEncoder.Encode(hmac.ComputeHash(Encoding.ASCII.GetBytes(signed)));
+    }
+
     /// <summary>Replaces one claim in the payload of a signed token and keeps the original signature.</summary>
     public static string TamperPayload(string token, string claim, object value)
     {

@@ -218,6 +218,52 @@ public abstract class TokenTests(TodoApplication app)
     }
 
     [DatabaseTheory]
+    [InlineData("unchanged", HttpStatusCode.OK)] // the control: signing again changes nothing
+    [InlineData("sub as a number", HttpStatusCode.Unauthorized)]
+    [InlineData("exp as a string", HttpStatusCode.Unauthorized)]
+    [InlineData("iat as a string", HttpStatusCode.Unauthorized)]
+    [InlineData("nbf as a string", HttpStatusCode.Unauthorized)]
+    [InlineData("exp with a fraction", HttpStatusCode.OK)] // a NumericDate may have one (RFC 7519 §2)
+    [InlineData("without jti", HttpStatusCode.Unauthorized)]
+    [InlineData("without email", HttpStatusCode.Unauthorized)]
+    [InlineData("without nbf", HttpStatusCode.OK)] // the contract does not name it
+    [InlineData("sid in capitals", HttpStatusCode.Unauthorized)]
+    [InlineData("typ at+jwt", HttpStatusCode.Unauthorized)]
+    [InlineData("without typ", HttpStatusCode.Unauthorized)]
+    public async Task A_well_signed_token_not_written_as_the_api_writes_its_tokens_is_401(string change, HttpStatusCode expected)
+    {
+        using var user = await app.CreateUserAsync();
+        var token = TestTokens.Resign(user.AccessToken, (header, payload) =>
+        {
+            switch (change)
+            {
+                case "sub as a number": payload["sub"] = user.Id; break;
+                case "exp as a string": payload["exp"] = payload["exp"]!.ToString(); break;
+                case "iat as a string": payload["iat"] = payload["iat"]!.ToString(); break;
+                case "nbf as a string": payload["nbf"] = payload["nbf"]!.ToString(); break;
+                case "exp with a fraction": payload["exp"] = payload["exp"]!.GetValue<long>() - 0.5; break;
+                case "without jti": payload.Remove("jti"); break;
+                case "without email": payload.Remove("email"); break;
+                case "without nbf": payload.Remove("nbf"); break;
+                case "sid in capitals": payload["sid"] = payload["sid"]!.ToString().ToUpperInvariant(); break;
+                case "typ at+jwt": header["typ"] = "at+jwt"; break;
+                case "without typ": header.Remove("typ"); break;
+            }
+        });
+
+        using var response = await SendMeAsync(token);
+
+        if (expected == HttpStatusCode.OK)
+        {
+            await Json.ReadAsync(response, HttpStatusCode.OK);
+        }
+        else
+        {
+            await Problems.AssertUnauthorizedAsync(response);
+        }
+    }
+
+    [DatabaseTheory]
     [InlineData("999999999")]
     [InlineData("0")]
     [InlineData("-1")]
