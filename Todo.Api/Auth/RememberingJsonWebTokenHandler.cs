@@ -27,6 +27,18 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
     // what has expired, or everything, and validates in full again.
     internal const int Capacity = 1024;
 
+    // What the API writes in every token, and each one's JSON type; nbf, the last, is optional.
+    private static readonly (string Name, JsonTokenType Type)[] IssuedClaims =
+    [
+        (JwtRegisteredClaimNames.Sub, JsonTokenType.String),
+        (JwtRegisteredClaimNames.Sid, JsonTokenType.String),
+        (JwtRegisteredClaimNames.Jti, JsonTokenType.String),
+        (JwtRegisteredClaimNames.Email, JsonTokenType.String),
+        (JwtRegisteredClaimNames.Exp, JsonTokenType.Number),
+        (JwtRegisteredClaimNames.Iat, JsonTokenType.Number),
+        (JwtRegisteredClaimNames.Nbf, JsonTokenType.Number),
+    ];
+
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
@@ -80,7 +92,7 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
     /// reads the registered claims leniently (<c>"exp": "1796657296"</c> as a date, <c>"sub": 5</c> as the subject),
     /// so the payload's own JSON is read for their types.
     /// </summary>
-    internal static bool IsWrittenAsWeIssue(JsonWebToken token)
+    private static bool IsWrittenAsWeIssue(JsonWebToken token)
     {
         var reader = new Utf8JsonReader(Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -111,20 +123,9 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
             reader.Skip();
         }
 
-        // nbf, the last, is optional: the library adds it, the contract does not name it.
+        // nbf is optional: the library adds it, the contract does not name it.
         return (seen | (1 << (IssuedClaims.Length - 1))) == (1 << IssuedClaims.Length) - 1;
     }
-
-    private static readonly (string Name, JsonTokenType Type)[] IssuedClaims =
-    [
-        (JwtRegisteredClaimNames.Sub, JsonTokenType.String),
-        (JwtRegisteredClaimNames.Sid, JsonTokenType.String),
-        (JwtRegisteredClaimNames.Jti, JsonTokenType.String),
-        (JwtRegisteredClaimNames.Email, JsonTokenType.String),
-        (JwtRegisteredClaimNames.Exp, JsonTokenType.Number),
-        (JwtRegisteredClaimNames.Iat, JsonTokenType.Number),
-        (JwtRegisteredClaimNames.Nbf, JsonTokenType.Number),
-    ];
 
     private void Remember(string token, Validated validated, DateTime now)
     {

@@ -115,8 +115,9 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, EndpointDataSo
 
 /// <summary>
 /// The framing and header rules of RFC 9110 §5.1, §5.5, §8.6 and RFC 9112 §6.1, and the API's limits on the size of
-/// a request's head, checked on every request: one pass over the headers with vectorised searches (on Kestrel, which reuses its header enumerator per connection, without
-/// an allocation; the Lambda and test servers' dictionary boxes one enumerator per request).
+/// a request's head, checked on every request: one pass over the headers with vectorised searches (on Kestrel, which
+/// reuses its header enumerator per connection, without an allocation; the Lambda and test servers' dictionary boxes
+/// one enumerator per request).
 /// </summary>
 internal static class RequestFraming
 {
