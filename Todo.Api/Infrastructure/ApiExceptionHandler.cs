@@ -83,16 +83,18 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             httpContext.Response.Headers.Connection = "close";
         }
 
+        // Every 400 is a validation problem, as the document says: a body the server could not read is keyed body;
+        // malformed headers or framing, refused before any body is read, are keyed headers and say which rule.
+        var (field, message) = exception is MalformedRequestException
+            ? (ModelStateProblemFactory.HeadersField, exception.Message)
+            : (ModelStateProblemFactory.BodyField, UnreadableRequest);
         httpContext.Response.StatusCode = status;
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails = status == StatusCodes.Status400BadRequest && exception is not MalformedRequestException
-                // A body the server could not read is a validation problem of the body, as the document says every
-                // 400 of a route with a body is. Malformed headers or framing are refused before any body is read:
-                // a plain problem that says what was malformed.
-                ? new ValidationProblemDetails(new Dictionary<string, string[]> { [ModelStateProblemFactory.BodyField] = [UnreadableRequest] })
+            ProblemDetails = status == StatusCodes.Status400BadRequest
+                ? new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
                 {
                     Status = status,
                     Title = title,

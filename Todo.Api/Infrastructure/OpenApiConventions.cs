@@ -38,9 +38,8 @@ public static class OpenApiConventions
     /// </summary>
     private static readonly CrossCuttingStatus[] CrossCuttingStatuses =
     [
-        new(StatusCodes.Status400BadRequest, HasRequestBody, ValidationProblemSchemaName,
-            "The body is not a JSON object of the documented shape (malformed, empty, not an object, a field of the wrong type, "
-            + "a property name given twice) or breaks a rule; errors names each field (body for the body as a whole)."),
+        // Malformed headers or framing are refused on every route, before routing.
+        new(StatusCodes.Status400BadRequest, _ => true, ValidationProblemSchemaName, BadRequestDescription),
         new(StatusCodes.Status401Unauthorized, IsSecured, ProblemSchemaName,
             "The bearer access token is missing, expired, tampered, wrongly signed or revoked."),
         // A Content-Length over the limit, a long target and large headers are refused on every route, before
@@ -67,11 +66,19 @@ public static class OpenApiConventions
         ["200"] = "OK.",
         ["201"] = "Created; Location is its path.",
         ["204"] = "Done; no body.",
-        ["400"] = "A query parameter is not one of the documented values, is out of bounds, or is given more than once.",
         ["404"] = "No such todo for this user (another user's todo is not found either), or the id is not a positive integer.",
         ["409"] = "An account with this email already exists.",
         ["429"] = "Too many failed logins for this email or client; every password check waits until Retry-After, the right password too.",
     };
+
+    private static string BadRequestDescription(OpenApiOperation operation) =>
+        (HasRequestBody(operation)
+            ? "The body is not a JSON object of the documented shape (malformed, empty, not an object, a field of the wrong type, "
+                + "a property name given twice) or breaks a rule; errors names each field (body for the body as a whole). "
+            : (operation.Parameters ?? []).Any(parameter => parameter.In == ParameterLocation.Query)
+                ? "A query parameter is not one of the documented values, is out of bounds, or is given more than once; errors names it. "
+                : "")
+        + $"A header or the request's framing is malformed (errors.{ModelStateProblemFactory.HeadersField} says which rule).";
 
     /// <summary>What no operation can say: answers to requests that match none, and what every response carries.</summary>
     private const string ApiDescription =
@@ -152,13 +159,13 @@ public static class OpenApiConventions
             if (operation.Responses.TryGetValue(key, out var existing) && existing is OpenApiResponse declared)
             {
                 // An action's own attribute already lists it; the table only adds the words.
-                declared.Description = status.Description;
+                declared.Description = status.Describe(operation);
                 continue;
             }
 
             operation.Responses[key] = new OpenApiResponse
             {
-                Description = status.Description,
+                Description = status.Describe(operation),
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
                     [ProblemMediaType] = new() { Schema = new OpenApiSchemaReference(status.Schema, document) },
@@ -375,5 +382,11 @@ public static class OpenApiConventions
         schema.Required = required ? new HashSet<string>(properties.Select(property => property.Property)) : null;
     }
 
-    private sealed record CrossCuttingStatus(int Status, Func<OpenApiOperation, bool> AppliesTo, string Schema, string Description);
+    private sealed record CrossCuttingStatus(int Status, Func<OpenApiOperation, bool> AppliesTo, string Schema, Func<OpenApiOperation, string> Describe)
+    {
+        public CrossCuttingStatus(int status, Func<OpenApiOperation, bool> appliesTo, string schema, string description)
+            : this(status, appliesTo, schema, _ => description)
+        {
+        }
+    }
 }

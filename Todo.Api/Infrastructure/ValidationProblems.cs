@@ -41,6 +41,9 @@ public static class ModelStateProblemFactory
 {
     public const string BodyField = "body";
 
+    /// <summary>The key of a malformed header or framing, refused before any body is read.</summary>
+    public const string HeadersField = "headers";
+
     private const string BodyMessage = "The request body must be a JSON object, each property name at most once.";
     private const string FieldMessage = "The value is not valid JSON of the expected type.";
 
