@@ -34,16 +34,20 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
         ORDER BY t."Id" LIMIT {1} OFFSET {2}
         """;
 
-    // Only for an owner that still exists: an account deleted while its last requests run takes no new todos.
-    private const string InsertSql = """
+    // Only for an owner that still exists: an account deleted while its last requests run takes no new todos. On
+    // PostgreSQL the owner's row is locked first as the foreign key's own check locks it (FOR KEY SHARE): a deletion
+    // that commits meanwhile leaves the statement with no row to insert, where a plain check of the owner would have
+    // seen it and then failed the foreign key. SQLite has no row locks, and one writer at a time.
+    private const string InsertFromOwnerSql = """
         INSERT INTO "Todos" ("OwnerId", "Title", "Completed", "CreatedAt", "UpdatedAt", "Version")
-        SELECT {0}, {1}, {2}, {3}, {4}, {5} WHERE EXISTS (SELECT 1 FROM "Users" WHERE "Id" = {0})
-        RETURNING "Id"
+        SELECT {0}, {1}, {2}, {3}, {4}, {5} FROM "Users" WHERE "Id" = {0}
         """;
 
-    private const string OwnerSql = """
-        SELECT 1 FROM "Users" WHERE "Id" = {0}
-        """;
+    private const string InsertSql = InsertFromOwnerSql + """ RETURNING "Id" """;
+
+    private const string InsertLockingOwnerSql = InsertFromOwnerSql + """ FOR KEY SHARE RETURNING "Id" """;
+
+    private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     private static readonly CompiledQuery<Func<TodoDbContext, int, int, CancellationToken, Task<TodoItem?>>> Owned = new(() => EF.CompileAsyncQuery(
         (TodoDbContext db, int ownerId, int id, CancellationToken _) => db.Todos.SingleOrDefault(todo => todo.OwnerId == ownerId && todo.Id == id)));
@@ -56,27 +60,11 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
     public async Task<TodoItem?> InsertAsync(TodoItem todo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(todo);
-        List<int> ids;
-        try
-        {
-            ids = await Db.QueryAsync(
-                InsertSql,
-                [todo.OwnerId, todo.Title, todo.Completed, todo.CreatedAt, todo.UpdatedAt, todo.Version],
-                static row => row.GetInt32(0),
-                cancellationToken);
-        }
-        catch (DbException)
-        {
-            // On PostgreSQL the owner's deletion can commit after the statement saw the owner and before its foreign
-            // key is checked; any other failure is not about the owner.
-            if ((await Db.QueryAsync(OwnerSql, [todo.OwnerId], static row => row.GetInt32(0), cancellationToken)).Count > 0)
-            {
-                throw;
-            }
-
-            return null;
-        }
-
+        var ids = await Db.QueryAsync(
+            Db.Database.ProviderName == PostgresProvider ? InsertLockingOwnerSql : InsertSql,
+            [todo.OwnerId, todo.Title, todo.Completed, todo.CreatedAt, todo.UpdatedAt, todo.Version],
+            static row => row.GetInt32(0),
+            cancellationToken);
         return ids.Count == 0
             ? null
             : TodoItem.FromRow(ids[0], todo.OwnerId, todo.Title, todo.Completed, todo.CreatedAt, todo.UpdatedAt, todo.Version);
