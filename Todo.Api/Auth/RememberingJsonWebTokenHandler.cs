@@ -66,7 +66,7 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
-        if (result.IsValid && result.SecurityToken is JsonWebToken parsed && !IsWrittenAsWeIssue(parsed))
+        if (result.IsValid && result.SecurityToken is JsonWebToken parsed && !IsWrittenAsWeIssue(parsed.EncodedPayload))
         {
             return new TokenValidationResult
             {
@@ -92,9 +92,21 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
     /// reads the registered claims leniently (<c>"exp": "1796657296"</c> as a date, <c>"sub": 5</c> as the subject),
     /// so the payload's own JSON is read for their types.
     /// </summary>
-    private static bool IsWrittenAsWeIssue(JsonWebToken token)
+    private static bool IsWrittenAsWeIssue(string encodedPayload)
     {
-        var reader = new Utf8JsonReader(Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
+        try
+        {
+            return HasEachIssuedClaimOnce(new Utf8JsonReader(Base64UrlEncoder.DecodeBytes(encodedPayload)));
+        }
+        catch (JsonException)
+        {
+            // Nested deeper than the reader goes: the API writes no nesting at all.
+            return false;
+        }
+    }
+
+    private static bool HasEachIssuedClaimOnce(Utf8JsonReader reader)
+    {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return false;

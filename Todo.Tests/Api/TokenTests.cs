@@ -230,6 +230,7 @@ public abstract class TokenTests(TodoApplication app)
     [InlineData("sid in capitals", HttpStatusCode.Unauthorized)]
     [InlineData("typ at+jwt", HttpStatusCode.Unauthorized)]
     [InlineData("without typ", HttpStatusCode.Unauthorized)]
+    [InlineData("a claim nested 100 deep", HttpStatusCode.Unauthorized)] // deeper than a JSON reader goes by default
     public async Task A_well_signed_token_not_written_as_the_api_writes_its_tokens_is_401(string change, HttpStatusCode expected)
     {
         using var user = await app.CreateUserAsync();
@@ -248,6 +249,7 @@ public abstract class TokenTests(TodoApplication app)
                 case "sid in capitals": payload["sid"] = payload["sid"]!.ToString().ToUpperInvariant(); break;
                 case "typ at+jwt": header["typ"] = "at+jwt"; break;
                 case "without typ": header.Remove("typ"); break;
+                case "a claim nested 100 deep": payload["deep"] = Nested(100); break;
             }
         });
 
@@ -345,6 +347,17 @@ public abstract class TokenTests(TodoApplication app)
     }
 
     private static string Subject(int id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private static System.Text.Json.Nodes.JsonArray Nested(int depth)
+    {
+        var array = new System.Text.Json.Nodes.JsonArray();
+        for (var level = 1; level < depth; level++)
+        {
+            array = [array];
+        }
+
+        return array;
+    }
 
     /// <summary>A real user with a real session, whose ids a minted token can carry.</summary>
     private async Task<(int Id, string Session)> SignInAsync()
