@@ -14,37 +14,19 @@ namespace Todo.Tests.Lambda;
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(nameof(PublishedPackage))]
-public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) : IAsyncLifetime
+public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) : PublishedPackageTest(package)
 {
-    // Only ever reached when something is wrong: a loaded machine makes things slow, not out of order.
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-
-    private LambdaEnvironmentDirectory _environment = null!;
-    private FakeLambdaRuntimeApi _runtimeApi = null!;
-
-    public async Task InitializeAsync()
-    {
-        _runtimeApi = await FakeLambdaRuntimeApi.StartAsync();
-        _environment = new LambdaEnvironmentDirectory(package.PublishDirectory);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _runtimeApi.DisposeAsync();
-        _environment.Dispose();
-    }
-
     [Fact]
     public async Task With_a_max_concurrency_of_4_fast_invocations_are_answered_while_slow_ones_are_still_in_flight()
     {
-        await using var function = StartFunction(maxConcurrency: "4");
-        await Within(_runtimeApi.WhenPollsInFlightAsync(4), "four polls waiting at once");
+        await using var function = StartFunction(MaxConcurrency("4"));
+        await Within(RuntimeApi.WhenPollsInFlightAsync(4), "four polls waiting at once");
         string[] titles = ["First", "Second", "Third"];
         var (token, todoIds) = await CreateTodosAsync(titles);
 
         // Two slow invocations, whose answers the Runtime API holds: two of the four loops stay busy with them...
-        var signup = _runtimeApi.Enqueue(Event("v2-signup.json"), holdAnswer: true);
-        var failedLogin = _runtimeApi.Enqueue(
+        var signup = RuntimeApi.Enqueue(Event("v2-signup.json"), holdAnswer: true);
+        var failedLogin = RuntimeApi.Enqueue(
             WithBody(Event("v1-login.json"), """{"email": "rest.user@example.com", "password": "not the password"}"""),
             holdAnswer: true);
         await Within(Task.WhenAll(signup.HandedOut, failedLogin.HandedOut), "both slow invocations handed out");
@@ -53,12 +35,12 @@ public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) :
         // Each with a correlation id of its own, to find its request line by.
         var fetches = Enumerable.Range(0, 6)
             .Select(index => (Title: titles[index % titles.Length], CorrelationId: $"fetch-{index}"))
-            .Select(fetch => (fetch.Title, fetch.CorrelationId, Invocation: _runtimeApi.Enqueue(WithHeader(
+            .Select(fetch => (fetch.Title, fetch.CorrelationId, Invocation: RuntimeApi.Enqueue(WithHeader(
                 Event("v2-get-todo.json", new Dictionary<string, string> { ["token"] = token, ["id"] = todoIds[fetch.Title] }),
                 "x-correlation-id",
                 fetch.CorrelationId))))
             .ToList();
-        var malformed = _runtimeApi.Enqueue(Event("malformed-sqs-event.json"));
+        var malformed = RuntimeApi.Enqueue(Event("malformed-sqs-event.json"));
         var fetched = await Within(Task.WhenAll(fetches.Select(fetch => fetch.Invocation.Answered)), "answer to a fast invocation while the slow ones are held");
         var failed = await Within(malformed.Answered, "answer to the malformed invocation while the slow ones are held");
 
@@ -68,7 +50,7 @@ public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) :
         var refused = await Within(failedLogin.Answered, "answer to the failed login");
 
         // Every loop goes back to polling; SIGTERM then stops all four.
-        await Within(_runtimeApi.WhenPollsInFlightAsync(4), "four polls waiting at once again");
+        await Within(RuntimeApi.WhenPollsInFlightAsync(4), "four polls waiting at once again");
         await function.StopAsync();
         Assert.True(function.ExitCode == 0, $"exit code {function.ExitCode}:\n{string.Join('\n', function.Output)}");
 
@@ -85,7 +67,7 @@ public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) :
         Assert.Equal(("error", "Runtime.InvalidEvent"), (failed.Kind, failed.ErrorType));
 
         // ...exactly once...
-        var journal = _runtimeApi.Journal;
+        var journal = RuntimeApi.Journal;
         AssertEveryInvocationAnsweredOnce(journal);
 
         // ...and the fast ones were answered while the slow ones were still in flight: handed out before, answered after.
@@ -100,7 +82,7 @@ public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) :
         });
 
         // Four polls at a time, never more; the log says so, and each invocation's lines carry its own request id.
-        Assert.Equal(4, _runtimeApi.MaxPollsInFlight);
+        Assert.Equal(4, RuntimeApi.MaxPollsInFlight);
         var log = LogLines(function);
         Assert.Contains(log, line => Message(line).StartsWith("Serving invocations 4 at a time", StringComparison.Ordinal));
         Assert.All(fetches, fetch =>
@@ -114,54 +96,46 @@ public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) :
     [Fact]
     public async Task Without_a_max_concurrency_the_loop_fetches_one_invocation_at_a_time()
     {
-        await using var function = StartFunction(maxConcurrency: null);
-        await Within(_runtimeApi.WhenPollsInFlightAsync(1), "a poll");
+        await using var function = StartFunction(MaxConcurrency(null));
+        await Within(RuntimeApi.WhenPollsInFlightAsync(1), "a poll");
 
         // While the Runtime API holds a slow invocation's answer, the one loop is busy with it and nothing polls...
-        var signup = _runtimeApi.Enqueue(Event("v1-signup.json"), holdAnswer: true);
+        var signup = RuntimeApi.Enqueue(Event("v1-signup.json"), holdAnswer: true);
         Assert.Equal(201, Status(await Within(signup.Answered, "answer to the signup")));
-        Assert.Equal(0, _runtimeApi.PollsInFlight);
+        Assert.Equal(0, RuntimeApi.PollsInFlight);
 
         // ...and the fast ones queued meanwhile are fetched one after the other once it is released.
-        var checks = Enumerable.Range(0, 3).Select(_ => _runtimeApi.Enqueue(Event("v2-get-health.json"))).ToList();
+        var checks = Enumerable.Range(0, 3).Select(_ => RuntimeApi.Enqueue(Event("v2-get-health.json"))).ToList();
         signup.Release();
         var answers = await Within(Task.WhenAll(checks.Select(check => check.Answered)), "answers to the health checks");
         Assert.All(answers, answer => Assert.Equal(200, Status(answer)));
 
-        await Within(_runtimeApi.WhenPollsInFlightAsync(1), "a poll again");
+        await Within(RuntimeApi.WhenPollsInFlightAsync(1), "a poll again");
         await function.StopAsync();
         Assert.True(function.ExitCode == 0, $"exit code {function.ExitCode}:\n{string.Join('\n', function.Output)}");
 
-        Assert.Equal(1, _runtimeApi.MaxPollsInFlight);
+        Assert.Equal(1, RuntimeApi.MaxPollsInFlight);
         RuntimeApiJournalEntry[] oneAfterTheOther = [.. checks.Prepend(signup).SelectMany(invocation => new RuntimeApiJournalEntry[]
         {
             new(RuntimeApiStep.HandedOut, invocation.RequestId),
             new(RuntimeApiStep.Answered, invocation.RequestId),
             new(RuntimeApiStep.Acknowledged, invocation.RequestId),
         })];
-        Assert.Equal(oneAfterTheOther, _runtimeApi.Journal);
+        Assert.Equal(oneAfterTheOther, RuntimeApi.Journal);
         Assert.Contains(LogLines(function), line => Message(line).StartsWith("Serving invocations 1 at a time", StringComparison.Ordinal));
     }
 
-    private LambdaProcess StartFunction(string? maxConcurrency) => new(
-        _environment.TaskRoot,
-        _environment.TempDirectory,
-        _runtimeApi.Address,
-        new Dictionary<string, string?>
-        {
-            ["Jwt__SigningKey"] = LambdaTestHostSecrets.SigningKey,
-            ["AWS_LAMBDA_MAX_CONCURRENCY"] = maxConcurrency,
-        });
+    private static Dictionary<string, string?> MaxConcurrency(string? value) => new() { ["AWS_LAMBDA_MAX_CONCURRENCY"] = value };
 
     /// <summary>A user, their token and a todo per title, one invocation at a time: the token, the todos' ids by title.</summary>
     private async Task<(string Token, Dictionary<string, string> Ids)> CreateTodosAsync(string[] titles)
     {
-        Assert.Equal(201, Status(await _runtimeApi.InvokeAsync(Event("v1-signup.json"))));
-        var token = Json(await _runtimeApi.InvokeAsync(Event("v1-login.json"))).GetProperty("accessToken").GetString()!;
+        Assert.Equal(201, Status(await RuntimeApi.InvokeAsync(Event("v1-signup.json"))));
+        var token = Json(await RuntimeApi.InvokeAsync(Event("v1-login.json"))).GetProperty("accessToken").GetString()!;
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var title in titles)
         {
-            var created = await _runtimeApi.InvokeAsync(WithBody(
+            var created = await RuntimeApi.InvokeAsync(WithBody(
                 Event("v2-create-todo.json", new Dictionary<string, string> { ["token"] = token }),
                 JsonSerializer.Serialize(new { title, completed = false })));
             Assert.Equal(201, Status(created));
@@ -177,7 +151,7 @@ public sealed class ConcurrentInvocationTests(PublishedPackageFixture package) :
         Assert.Equal(handedOut.Count, handedOut.Distinct().Count());
         var answered = journal.Where(entry => entry.Step == RuntimeApiStep.Answered).Select(entry => entry.RequestId).ToList();
         Assert.Equal(handedOut.Order(StringComparer.Ordinal), answered.Order(StringComparer.Ordinal));
-        Assert.All(handedOut, requestId => Assert.Equal(1, _runtimeApi.AnswersTo(requestId)));
+        Assert.All(handedOut, requestId => Assert.Equal(1, RuntimeApi.AnswersTo(requestId)));
     }
 
     private static int IndexOf(IReadOnlyList<RuntimeApiJournalEntry> journal, RuntimeApiStep step, QueuedInvocation invocation)

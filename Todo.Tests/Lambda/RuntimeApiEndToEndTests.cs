@@ -12,28 +12,11 @@ namespace Todo.Tests.Lambda;
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(nameof(PublishedPackage))]
-public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : IAsyncLifetime
+public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : PublishedPackageTest(package)
 {
-    private LambdaEnvironmentDirectory _environment = null!;
-    private FakeLambdaRuntimeApi _runtimeApi = null!;
+    private string TaskRoot => ExecutionEnvironment.TaskRoot;
 
-    private string TaskRoot => _environment.TaskRoot;
-
-    private string TempDirectory => _environment.TempDirectory;
-
-    public async Task InitializeAsync()
-    {
-        _runtimeApi = await FakeLambdaRuntimeApi.StartAsync();
-
-        // The test also checks afterwards that nothing in the read-only task root changed.
-        _environment = new LambdaEnvironmentDirectory(package.PublishDirectory);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _runtimeApi.DisposeAsync();
-        _environment.Dispose();
-    }
+    private string TempDirectory => ExecutionEnvironment.TempDirectory;
 
     [Fact]
     public async Task Serves_the_todo_flow_survives_a_failed_invocation_and_keeps_its_data_across_a_restart()
@@ -50,7 +33,7 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
             values["id"] = created.Json().GetProperty("id").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
             // A payload that is no proxy event fails its invocation, reported through the Runtime API...
-            var failed = await _runtimeApi.InvokeAsync(EventFile.Read(LambdaTestPaths.Own("malformed-sqs-event.json")));
+            var failed = await RuntimeApi.InvokeAsync(EventFile.Read(LambdaTestPaths.Own("malformed-sqs-event.json")));
             Assert.Equal("error", failed.Kind);
             Assert.Equal("Runtime.InvalidEvent", failed.ErrorType);
             using var error = JsonDocument.Parse(failed.Body);
@@ -64,7 +47,7 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
 
             await function.StopAsync();
             Assert.True(function.ExitCode == 0, $"exit code {function.ExitCode}:\n{string.Join('\n', function.Output)}");
-            Assert.DoesNotContain("restore/next", _runtimeApi.Calls);
+            Assert.DoesNotContain("restore/next", RuntimeApi.Calls);
 
             // Logs: one JSON object per line on stdout, the Lambda request id in scope of the invocation's lines.
             var lines = function.Output.Where(line => line.Length > 0).ToList();
@@ -142,15 +125,15 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
             ["Lambda__WarmUpPaths__0"] = "/health",
         });
 
-        var warmed = await _runtimeApi.InvokeAsync(EventFile.Read(LambdaTestPaths.Own("eventbridge-scheduled.json")), requestId: "keep-warm-request-id");
+        var warmed = await RuntimeApi.InvokeAsync(EventFile.Read(LambdaTestPaths.Own("eventbridge-scheduled.json")), requestId: "keep-warm-request-id");
         Assert.Equal("response", warmed.Kind);
         Assert.Equal("""{"warmed":true}""", warmed.Body);
         Assert.Equal(200, (await InvokeAsync("v2-get-health.json", new Dictionary<string, string>())).Status());
         await function.StopAsync();
 
         // Restore is asked for once, before the first poll for an invocation.
-        Assert.Equal("restore/next", _runtimeApi.Calls.First());
-        Assert.Single(_runtimeApi.Calls, call => call == "restore/next");
+        Assert.Equal("restore/next", RuntimeApi.Calls.First());
+        Assert.Single(RuntimeApi.Calls, call => call == "restore/next");
 
         // The warm-up request went through the whole application (its health check answered 200) before the snapshot.
         var lines = function.Output.ToList();
@@ -170,7 +153,7 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
     [Fact]
     public void The_zip_holds_the_published_application_the_migrated_database_and_an_executable_bootstrap()
     {
-        using var zip = ZipFile.OpenRead(package.ZipFile);
+        using var zip = ZipFile.OpenRead(Package.ZipFile);
         var names = zip.Entries.Select(entry => entry.FullName).ToHashSet();
 
         Assert.Contains("Todo.Api.dll", names);
@@ -179,21 +162,12 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : I
         Assert.DoesNotContain("appsettings.Development.json", names);
         var bootstrap = zip.GetEntry("bootstrap")!;
         Assert.True(((UnixFileMode)(bootstrap.ExternalAttributes >> 16)).HasFlag(UnixFileMode.UserExecute));
-        Assert.Matches(@"Wrote .*todo-api-lambda\.zip \(\d+ bytes", package.PackageLog);
+        Assert.Matches(@"Wrote .*todo-api-lambda\.zip \(\d+ bytes", Package.PackageLog);
     }
-
-    private LambdaProcess StartFunction(IReadOnlyDictionary<string, string?>? environment = null) => new(
-        TaskRoot,
-        TempDirectory,
-        _runtimeApi.Address,
-        new Dictionary<string, string?>(environment ?? new Dictionary<string, string?>())
-        {
-            ["Jwt__SigningKey"] = LambdaTestHostSecrets.SigningKey,
-        });
 
     private async Task<JsonElement> InvokeAsync(string file, IReadOnlyDictionary<string, string> values, string? requestId = null)
     {
-        var outcome = await _runtimeApi.InvokeAsync(EventFile.Read(LambdaTestPaths.Own(file), values), requestId);
+        var outcome = await RuntimeApi.InvokeAsync(EventFile.Read(LambdaTestPaths.Own(file), values), requestId);
         Assert.True(outcome.Kind == "response", $"{file}: {outcome.Kind} {outcome.Body}");
         using var document = JsonDocument.Parse(outcome.Body);
         return document.RootElement.Clone();

@@ -13,27 +13,9 @@ namespace Todo.Tests.Lambda;
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 [Collection(nameof(PublishedPackage))]
-public sealed class RuntimeApiFailureTests(PublishedPackageFixture package) : IAsyncLifetime
+public sealed class RuntimeApiFailureTests(PublishedPackageFixture package) : PublishedPackageTest(package)
 {
     private const string Password = "hunter2-not-in-any-line";
-
-    // Only ever reached when something is wrong: a loaded machine makes things slow, not different.
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
-
-    private LambdaEnvironmentDirectory _environment = null!;
-    private FakeLambdaRuntimeApi _runtimeApi = null!;
-
-    public async Task InitializeAsync()
-    {
-        _runtimeApi = await FakeLambdaRuntimeApi.StartAsync();
-        _environment = new LambdaEnvironmentDirectory(package.PublishDirectory);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _runtimeApi.DisposeAsync();
-        _environment.Dispose();
-    }
 
     [Theory]
     [InlineData("missing signing key", "Jwt:SigningKey is missing.")]
@@ -53,7 +35,7 @@ public sealed class RuntimeApiFailureTests(PublishedPackageFixture package) : IA
                 break;
             case "temp directory not writable":
                 // The bundled database is copied there at start.
-                File.SetUnixFileMode(_environment.TempDirectory, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+                File.SetUnixFileMode(ExecutionEnvironment.TempDirectory, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
                 break;
             case "database out of reach":
                 // The start-up migration, a hosted service, fails.
@@ -62,7 +44,7 @@ public sealed class RuntimeApiFailureTests(PublishedPackageFixture package) : IA
                 break;
         }
 
-        await using var function = StartFunction(_runtimeApi.Address, environment);
+        await using var function = StartFunction(environment);
 
         Assert.Equal(1, await function.WaitForExitAsync(Patience));
         var line = Assert.Single(function.ErrorOutput);
@@ -70,12 +52,12 @@ public sealed class RuntimeApiFailureTests(PublishedPackageFixture package) : IA
         Assert.Contains(cause, line, StringComparison.Ordinal);
 
         // Once, with the same one line (no stack trace), as Lambda's error document; the init never completed.
-        var initError = Assert.Single(_runtimeApi.InitErrors);
+        var initError = Assert.Single(RuntimeApi.InitErrors);
         Assert.Equal("Runtime.InitError", initError.ErrorType);
         using var error = JsonDocument.Parse(initError.Body);
         Assert.Equal(line["Todo API cannot start: ".Length..], error.RootElement.GetProperty("errorMessage").GetString());
         Assert.Equal(0, error.RootElement.GetProperty("stackTrace").GetArrayLength());
-        Assert.DoesNotContain("invocation/next", _runtimeApi.Calls);
+        Assert.DoesNotContain("invocation/next", RuntimeApi.Calls);
         Assert.DoesNotContain(function.Output, output => output.Contains(Password, StringComparison.Ordinal));
         Assert.DoesNotContain(Password, initError.Body, StringComparison.Ordinal);
     }
@@ -84,7 +66,7 @@ public sealed class RuntimeApiFailureTests(PublishedPackageFixture package) : IA
     public async Task A_failed_start_with_the_Runtime_API_out_of_reach_still_names_its_own_cause_first()
     {
         var port = ClosedPort();
-        await using var function = StartFunction($"127.0.0.1:{port}", new Dictionary<string, string?> { ["Jwt__SigningKey"] = null });
+        await using var function = StartFunction(new Dictionary<string, string?> { ["Jwt__SigningKey"] = null }, $"127.0.0.1:{port}");
 
         Assert.Equal(1, await function.WaitForExitAsync(Patience));
         var line = Assert.Single(function.ErrorOutput);
@@ -97,7 +79,7 @@ public sealed class RuntimeApiFailureTests(PublishedPackageFixture package) : IA
     public async Task With_nothing_listening_at_the_Runtime_API_address_the_process_exits_1_with_one_line_naming_the_address_and_the_cause()
     {
         var port = ClosedPort();
-        await using var function = StartFunction($"127.0.0.1:{port}");
+        await using var function = StartFunction(runtimeApi: $"127.0.0.1:{port}");
 
         Assert.Equal(1, await function.WaitForExitAsync(Patience));
         var line = Assert.Single(function.ErrorOutput);
@@ -107,11 +89,11 @@ public sealed class RuntimeApiFailureTests(PublishedPackageFixture package) : IA
     [Fact]
     public async Task A_response_the_Runtime_API_refuses_as_too_large_fails_that_invocation_and_the_next_one_is_served()
     {
-        await using var function = StartFunction(_runtimeApi.Address);
+        await using var function = StartFunction();
 
-        var refused = _runtimeApi.Enqueue(Health(), requestId: "too-large-request-id", refuseResponseWith: 413);
+        var refused = RuntimeApi.Enqueue(Health(), requestId: "too-large-request-id", refuseResponseWith: 413);
         var failed = await refused.Answered.WaitAsync(Patience);
-        var served = await _runtimeApi.InvokeAsync(Health(), requestId: "next-request-id");
+        var served = await RuntimeApi.InvokeAsync(Health(), requestId: "next-request-id");
         await function.StopAsync();
 
         // The invocation got Lambda's own error for a response over its limit...
@@ -125,7 +107,7 @@ public sealed class RuntimeApiFailureTests(PublishedPackageFixture package) : IA
         // ...after the refused response, and the loop went on to the next invocation.
         Assert.Equal(
             [RuntimeApiStep.HandedOut, RuntimeApiStep.Refused, RuntimeApiStep.Answered, RuntimeApiStep.Acknowledged],
-            _runtimeApi.Journal.Where(entry => entry.RequestId == "too-large-request-id").Select(entry => entry.Step));
+            RuntimeApi.Journal.Where(entry => entry.RequestId == "too-large-request-id").Select(entry => entry.Step));
         Assert.Equal("response", served.Kind);
         Assert.Equal(0, function.ExitCode);
         Assert.Empty(function.ErrorOutput);
@@ -135,30 +117,19 @@ public sealed class RuntimeApiFailureTests(PublishedPackageFixture package) : IA
     [Fact]
     public async Task A_Runtime_API_that_fails_a_response_with_500_ends_the_process_with_exit_1_and_one_line_naming_it()
     {
-        await using var function = StartFunction(_runtimeApi.Address);
+        await using var function = StartFunction();
 
-        _runtimeApi.Enqueue(Health(), requestId: "failed-request-id", refuseResponseWith: 500);
+        RuntimeApi.Enqueue(Health(), requestId: "failed-request-id", refuseResponseWith: 500);
 
         Assert.Equal(1, await function.WaitForExitAsync(Patience));
         var line = Assert.Single(function.ErrorOutput);
         Assert.Equal(
-            $"Todo API stopped: The Lambda Runtime API at {_runtimeApi.Address} answered POST /2018-06-01/runtime/invocation/failed-request-id/response with 500 Internal Server Error (Test.Refused: The response was refused with 500).",
+            $"Todo API stopped: The Lambda Runtime API at {RuntimeApi.Address} answered POST /2018-06-01/runtime/invocation/failed-request-id/response with 500 Internal Server Error (Test.Refused: The response was refused with 500).",
             line);
 
         // "Non-recoverable state. Runtime should exit promptly": no poll after the failure.
-        Assert.Single(_runtimeApi.Calls, call => call == "invocation/next");
-        Assert.Empty(_runtimeApi.InitErrors);
-    }
-
-    private LambdaProcess StartFunction(string runtimeApi, IReadOnlyDictionary<string, string?>? environment = null)
-    {
-        var variables = new Dictionary<string, string?> { ["Jwt__SigningKey"] = LambdaTestHostSecrets.SigningKey };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
-        {
-            variables[name] = value;
-        }
-
-        return new LambdaProcess(_environment.TaskRoot, _environment.TempDirectory, runtimeApi, variables);
+        Assert.Single(RuntimeApi.Calls, call => call == "invocation/next");
+        Assert.Empty(RuntimeApi.InitErrors);
     }
 
     private static string Health() => EventFile.Read(LambdaTestPaths.Own("v2-get-health.json"));
