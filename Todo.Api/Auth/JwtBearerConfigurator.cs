@@ -32,7 +32,6 @@ public sealed class JwtBearerConfigurator(IOptions<JwtOptions> jwtOptions) : ICo
             ValidAudience = jwt.Audience,
             IssuerSigningKey = AccessTokenIssuer.CreateSigningKey(jwt),
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-            ValidTypes = [JwtConstants.HeaderType],
             ValidateIssuer = true,
             ValidateAudience = true,
             ValidateLifetime = true,

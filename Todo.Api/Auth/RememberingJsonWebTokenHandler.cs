@@ -27,17 +27,20 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
     // what has expired, or everything, and validates in full again.
     internal const int Capacity = 1024;
 
-    // What the API writes in every token, and each one's JSON type; nbf, the last, is optional.
+    // The claims the API writes and their JSON types. The last four are only checked when present: a token the
+    // contract would accept may leave them out (RFC 7519 makes jti optional; the contract names no nbf).
     private static readonly (string Name, JsonTokenType Type)[] IssuedClaims =
     [
         (JwtRegisteredClaimNames.Sub, JsonTokenType.String),
         (JwtRegisteredClaimNames.Sid, JsonTokenType.String),
-        (JwtRegisteredClaimNames.Jti, JsonTokenType.String),
-        (JwtRegisteredClaimNames.Email, JsonTokenType.String),
         (JwtRegisteredClaimNames.Exp, JsonTokenType.Number),
         (JwtRegisteredClaimNames.Iat, JsonTokenType.Number),
         (JwtRegisteredClaimNames.Nbf, JsonTokenType.Number),
+        (JwtRegisteredClaimNames.Jti, JsonTokenType.String),
+        (JwtRegisteredClaimNames.Email, JsonTokenType.String),
     ];
+
+    private const int RequiredClaims = 0b1111;
 
     private readonly ConcurrentDictionary<string, Validated> _validated = new(StringComparer.Ordinal);
 
@@ -66,12 +69,12 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
         }
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
-        if (result.IsValid && result.SecurityToken is JsonWebToken parsed && !IsWrittenAsWeIssue(parsed.EncodedPayload))
+        if (result.IsValid && result.SecurityToken is JsonWebToken parsed && !IsWrittenAsWeIssue(parsed))
         {
             return new TokenValidationResult
             {
                 IsValid = false,
-                Exception = new SecurityTokenValidationException("The token lacks a claim the API issues, or has one of the wrong JSON type."),
+                Exception = new SecurityTokenValidationException("The token is not written as the API writes its tokens (its typ, or a claim missing, repeated or of the wrong JSON type)."),
             };
         }
 
@@ -87,16 +90,22 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
     }
 
     /// <summary>
-    /// Every claim the API puts in its tokens is there once, of its JSON type (RFC 7519 §2, §4.1): <c>exp</c>,
-    /// <c>iat</c> and <c>nbf</c> numbers, <c>sub</c>, <c>sid</c>, <c>jti</c> and <c>email</c> strings. The library
-    /// reads the registered claims leniently (<c>"exp": "1796657296"</c> as a date, <c>"sub": 5</c> as the subject),
-    /// so the payload's own JSON is read for their types.
+    /// Written as the API writes its tokens: a <c>typ</c>, if any, of JWT (RFC 8725 §3.11: no other kind of token
+    /// passes for an access token), <c>sub</c>, <c>sid</c>, <c>exp</c> and <c>iat</c> present, and each claim the API
+    /// writes there at most once and of its JSON type (RFC 7519 §2, §4.1): the dates numbers, the others strings. The
+    /// library reads the registered claims leniently (<c>"exp": "1796657296"</c> as a date, <c>"sub": 5</c> as the
+    /// subject), so the payload's own JSON is read for their types.
     /// </summary>
-    private static bool IsWrittenAsWeIssue(string encodedPayload)
+    private static bool IsWrittenAsWeIssue(JsonWebToken token)
     {
+        if (token.Typ is { Length: > 0 } type && !string.Equals(type, JwtConstants.HeaderType, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         try
         {
-            return HasEachIssuedClaimOnce(new Utf8JsonReader(Base64UrlEncoder.DecodeBytes(encodedPayload)));
+            return HasEachIssuedClaimOnce(new Utf8JsonReader(Base64UrlEncoder.DecodeBytes(token.EncodedPayload)));
         }
         catch (JsonException)
         {
@@ -135,8 +144,7 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
             reader.Skip();
         }
 
-        // nbf is optional: the library adds it, the contract does not name it.
-        return (seen | (1 << (IssuedClaims.Length - 1))) == (1 << IssuedClaims.Length) - 1;
+        return (seen & RequiredClaims) == RequiredClaims;
     }
 
     private void Remember(string token, Validated validated, DateTime now)

@@ -59,10 +59,12 @@ public static class TestTokens
     }
 
     /// <summary>
-    /// The token with its header and payload JSON changed as the callback likes, signed again with the API's key: what
-    /// someone holding the key could write, byte for byte, that no token library would.
+    /// The token with its header and payload JSON changed as the callback likes (and the payload's text as
+    /// <paramref name="rewritePayload"/> likes, for what no JSON object holds, such as a name given twice), signed again
+    /// with the API's key: what someone holding the key could write, byte for byte, that no token library would.
     /// </summary>
-    public static string Resign(string token, Action<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> change)
+    public static string Resign(
+        string token, Action<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> change, Func<string, string>? rewritePayload = null)
     {
         ArgumentNullException.ThrowIfNull(token);
         ArgumentNullException.ThrowIfNull(change);
@@ -70,7 +72,8 @@ public static class TestTokens
         var header = System.Text.Json.Nodes.JsonNode.Parse(Base64UrlEncoder.Decode(parts[0]))!.AsObject();
         var payload = System.Text.Json.Nodes.JsonNode.Parse(Base64UrlEncoder.Decode(parts[1]))!.AsObject();
         change(header, payload);
-        var signed = Base64UrlEncoder.Encode(header.ToJsonString()) + "." + Base64UrlEncoder.Encode(payload.ToJsonString());
+        var payloadJson = rewritePayload is null ? payload.ToJsonString() : rewritePayload(payload.ToJsonString());
+        var signed = Base64UrlEncoder.Encode(header.ToJsonString()) + "." + Base64UrlEncoder.Encode(payloadJson);
         using var hmac = new System.Security.Cryptography.HMACSHA256(Encoding.UTF8.GetBytes(TodoApplication.SigningKey));
         return signed + "." + Base64UrlEncoder.Encode(hmac.ComputeHash(Encoding.ASCII.GetBytes(signed)));
     }
