@@ -27,17 +27,18 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
     // what has expired, or everything, and validates in full again.
     internal const int Capacity = 1024;
 
-    // The claims the API writes and their JSON types. The last four are only checked when present: a token the
-    // contract would accept may leave them out (RFC 7519 makes jti optional; the contract names no nbf).
-    private static readonly (string Name, JsonTokenType Type)[] IssuedClaims =
+    // The claims the API writes and the JSON types they may have. The last three are only checked when present: a
+    // token the contract would accept may leave them out (RFC 7519 makes jti optional; the contract names no nbf). A
+    // sub may be a number, as clients minting from the id in a response write it; it must still be the canonical id.
+    private static readonly (string Name, JsonTokenType Type, JsonTokenType OrType)[] IssuedClaims =
     [
-        (JwtRegisteredClaimNames.Sub, JsonTokenType.String),
-        (JwtRegisteredClaimNames.Sid, JsonTokenType.String),
-        (JwtRegisteredClaimNames.Exp, JsonTokenType.Number),
-        (JwtRegisteredClaimNames.Iat, JsonTokenType.Number),
-        (JwtRegisteredClaimNames.Nbf, JsonTokenType.Number),
-        (JwtRegisteredClaimNames.Jti, JsonTokenType.String),
-        (JwtRegisteredClaimNames.Email, JsonTokenType.String),
+        (JwtRegisteredClaimNames.Sub, JsonTokenType.String, JsonTokenType.Number),
+        (JwtRegisteredClaimNames.Sid, JsonTokenType.String, JsonTokenType.String),
+        (JwtRegisteredClaimNames.Exp, JsonTokenType.Number, JsonTokenType.Number),
+        (JwtRegisteredClaimNames.Iat, JsonTokenType.Number, JsonTokenType.Number),
+        (JwtRegisteredClaimNames.Nbf, JsonTokenType.Number, JsonTokenType.Number),
+        (JwtRegisteredClaimNames.Jti, JsonTokenType.String, JsonTokenType.String),
+        (JwtRegisteredClaimNames.Email, JsonTokenType.String, JsonTokenType.String),
     ];
 
     private const int RequiredClaims = 0b1111;
@@ -92,9 +93,9 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
     /// <summary>
     /// Written as the API writes its tokens: a <c>typ</c>, if any, of JWT (RFC 8725 §3.11: no other kind of token
     /// passes for an access token), <c>sub</c>, <c>sid</c>, <c>exp</c> and <c>iat</c> present, and each claim the API
-    /// writes there at most once and of its JSON type (RFC 7519 §2, §4.1): the dates numbers, the others strings. The
-    /// library reads the registered claims leniently (<c>"exp": "1796657296"</c> as a date, <c>"sub": 5</c> as the
-    /// subject), so the payload's own JSON is read for their types.
+    /// writes there at most once and of its JSON type (RFC 7519 §2, §4.1): the dates numbers, the others strings (a
+    /// sub a number too). The library reads the registered claims leniently (<c>"exp": "1796657296"</c> as a date),
+    /// so the payload's own JSON is read for their types.
     /// </summary>
     private static bool IsWrittenAsWeIssue(JsonWebToken token)
     {
@@ -133,7 +134,7 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
             reader.Read();
             if (claim >= 0)
             {
-                if ((seen & (1 << claim)) != 0 || reader.TokenType != IssuedClaims[claim].Type)
+                if ((seen & (1 << claim)) != 0 || (reader.TokenType != IssuedClaims[claim].Type && reader.TokenType != IssuedClaims[claim].OrType))
                 {
                     return false;
                 }

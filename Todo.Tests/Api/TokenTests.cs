@@ -219,7 +219,9 @@ public abstract class TokenTests(TodoApplication app)
 
     [DatabaseTheory]
     [InlineData("unchanged", HttpStatusCode.OK)] // the control: signing again changes nothing
-    [InlineData("sub as a number", HttpStatusCode.Unauthorized)]
+    [InlineData("sub as a number", HttpStatusCode.OK)] // the canonical id all the same
+    [InlineData("sub as a number with a fraction", HttpStatusCode.Unauthorized)]
+    [InlineData("sub as true", HttpStatusCode.Unauthorized)]
     [InlineData("exp as a string", HttpStatusCode.Unauthorized)]
     [InlineData("iat as a string", HttpStatusCode.Unauthorized)]
     [InlineData("nbf as a string", HttpStatusCode.Unauthorized)]
@@ -243,6 +245,8 @@ public abstract class TokenTests(TodoApplication app)
             switch (change)
             {
                 case "sub as a number": payload["sub"] = user.Id; break;
+                case "sub as a number with a fraction": payload["sub"] = user.Id + 0.5; break;
+                case "sub as true": payload["sub"] = true; break;
                 case "exp as a string": payload["exp"] = payload["exp"]!.ToString(); break;
                 case "iat as a string": payload["iat"] = payload["iat"]!.ToString(); break;
                 case "nbf as a string": payload["nbf"] = payload["nbf"]!.ToString(); break;
