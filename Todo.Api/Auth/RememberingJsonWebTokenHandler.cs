@@ -75,7 +75,7 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
             return new TokenValidationResult
             {
                 IsValid = false,
-                Exception = new SecurityTokenValidationException("The token is not written as the API writes its tokens (its typ, or a claim missing, repeated or of the wrong JSON type)."),
+                Exception = new SecurityTokenValidationException("The token is not written as the API writes its tokens (a crit or another typ, or a claim missing, repeated or of the wrong JSON type)."),
             };
         }
 
@@ -91,15 +91,17 @@ internal sealed class RememberingJsonWebTokenHandler : JsonWebTokenHandler
     }
 
     /// <summary>
-    /// Written as the API writes its tokens: a <c>typ</c>, if any, of JWT (RFC 8725 §3.11: no other kind of token
-    /// passes for an access token), <c>sub</c>, <c>sid</c>, <c>exp</c> and <c>iat</c> present, and each claim the API
+    /// Written as the API writes its tokens: no <c>crit</c> header, whose extensions we would have to understand
+    /// (RFC 7515 §4.1.11), a <c>typ</c>, if any, of JWT (RFC 8725 §3.11: no other kind of token passes for an access
+    /// token), <c>sub</c>, <c>sid</c>, <c>exp</c> and <c>iat</c> present, and each claim the API
     /// writes there at most once and of its JSON type (RFC 7519 §2, §4.1): the dates numbers, the others strings (a
     /// sub a number too). The library reads the registered claims leniently (<c>"exp": "1796657296"</c> as a date),
     /// so the payload's own JSON is read for their types.
     /// </summary>
     private static bool IsWrittenAsWeIssue(JsonWebToken token)
     {
-        if (token.Typ is { Length: > 0 } type && !string.Equals(type, JwtConstants.HeaderType, StringComparison.OrdinalIgnoreCase))
+        if (token.TryGetHeaderValue<object>("crit", out _)
+            || (token.Typ is { Length: > 0 } type && !string.Equals(type, JwtConstants.HeaderType, StringComparison.OrdinalIgnoreCase)))
         {
             return false;
         }

@@ -144,16 +144,9 @@ internal static class RequestFraming
         var (fields, bytes) = (0, 0L);
         foreach (var (name, values) in headers)
         {
-            if (Malformation(name, values) is { } malformed)
+            if (Malformation(name, values, ref fields, ref bytes) is { } malformed)
             {
                 return new MalformedRequestException(malformed);
-            }
-
-            // As on the wire: "name: value" and CRLF for each field line.
-            foreach (var value in values)
-            {
-                fields++;
-                bytes += name.Length + (value?.Length ?? 0) + 4;
             }
         }
 
@@ -190,7 +183,8 @@ internal static class RequestFraming
             ? rawTarget.Length
             : (request.PathBase.Value?.Length ?? 0) + (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
 
-    private static string? Malformation(string name, StringValues values)
+    /// <summary>One header's malformation, if any; its field lines and their bytes added to the head's count.</summary>
+    private static string? Malformation(string name, StringValues values, ref int fields, ref long bytes)
     {
         if (name.Length == 0 || name.AsSpan().ContainsAnyExcept(TokenChars))
         {
@@ -203,6 +197,10 @@ internal static class RequestFraming
             {
                 return "A header value has a control character.";
             }
+
+            // As on the wire: "name: value" and CRLF for each field line.
+            fields++;
+            bytes += name.Length + (value?.Length ?? 0) + 4;
         }
 
         return name.Equals(HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase) && !ContentLengthDigits.IsValid(values)
