@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
@@ -68,10 +69,13 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(retryAfter);
         }
 
-        if (exception is InvalidCredentialsException && httpContext.User.Identity?.IsAuthenticated == true)
+        if (exception is InvalidCredentialsException
+            && httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<IAuthorizeData>() is not null)
         {
             // A wrong password on a bearer route: every 401 names its scheme (RFC 9110 §15.5.2), and without
-            // error="invalid_token" the client can tell that its token was fine.
+            // error="invalid_token" the client can tell that its token was fine. Asked of the route (the handler runs
+            // with the endpoint cleared, the feature keeps it), not of the user: login and refresh authenticate no
+            // one, so a token sent along with them must not change their 401.
             httpContext.Response.Headers.WWWAuthenticate = "Bearer";
         }
 

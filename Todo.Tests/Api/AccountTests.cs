@@ -36,6 +36,9 @@ public abstract class AccountTests(TodoApplication app)
 
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal("Invalid password.", problem.GetProperty("title").GetString());
+        // The route's scheme, without error="invalid_token": the token was fine, the password was not.
+        var challenge = Assert.Single(response.Headers.WwwAuthenticate);
+        Assert.Equal(("Bearer", null), (challenge.Scheme, challenge.Parameter));
         await Json.ReadAsync(await user.Client.GetAsync("/auth/me"), HttpStatusCode.OK);
         await Json.ReadAsync(await app.PostLoginAsync(user.Email, TodoApplication.DefaultPassword), HttpStatusCode.OK);
     }
@@ -125,6 +128,9 @@ public abstract class AccountTests(TodoApplication app)
 
         var problem = await Problems.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Equal("Invalid password.", problem.GetProperty("title").GetString());
+        // The route's scheme, without error="invalid_token": the token was fine, the password was not.
+        var challenge = Assert.Single(response.Headers.WwwAuthenticate);
+        Assert.Equal(("Bearer", null), (challenge.Scheme, challenge.Parameter));
         await Json.ReadAsync(await user.Client.GetAsync("/auth/me"), HttpStatusCode.OK);
     }
 

@@ -109,6 +109,28 @@ public abstract class LoginTests(TodoApplication app)
     }
 
     [DatabaseFact]
+    public async Task A_valid_token_sent_along_does_not_change_the_401_of_a_wrong_login_or_an_unknown_refresh_token()
+    {
+        using var user = await app.CreateUserAsync();
+        using var anonymous = app.CreateClient();
+        var wrongLogin = $$"""{"email":"{{user.Email}}","password":"not the password"}""";
+        const string unknownRefresh = """{"refreshToken":"not a refresh token we issued"}""";
+
+        foreach (var (path, body) in new[] { ("/auth/login", wrongLogin), ("/auth/refresh", unknownRefresh) })
+        {
+            using var withToken = await user.Client.PostAsync(path, Json.Raw(body));
+            using var withoutToken = await anonymous.PostAsync(path, Json.Raw(body));
+
+            var sent = await Problems.AssertProblemAsync(withToken, HttpStatusCode.Unauthorized);
+            var plain = await Problems.AssertProblemAsync(withoutToken, HttpStatusCode.Unauthorized);
+            Assert.Equal(plain.GetProperty("title").GetString(), sent.GetProperty("title").GetString());
+            // Neither route takes a bearer token, so neither names the Bearer scheme, token or not.
+            Assert.Empty(withToken.Headers.WwwAuthenticate);
+            Assert.Empty(withoutToken.Headers.WwwAuthenticate);
+        }
+    }
+
+    [DatabaseFact]
     public async Task Login_takes_about_the_same_time_for_an_unknown_email_as_for_a_wrong_password()
     {
         var email = TodoApplication.NewEmail();
