@@ -274,7 +274,14 @@ public static class OpenApiConventions
             Properties = new Dictionary<string, IOpenApiSchema>
             {
                 ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference", Description = "The RFC section of the status." },
-                ["title"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A short, human-readable summary." },
+                ["title"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Description = "A short, human-readable summary.",
+                    // Kiota's clients make this the message of the exception they throw for a problem (otherwise
+                    // "Exception of type 'ProblemDetails' was thrown."); other readers ignore the extension.
+                    Extensions = new Dictionary<string, IOpenApiExtension> { ["x-ms-primary-error-message"] = new JsonNodeExtension(true) },
+                },
                 ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "400", Maximum = "599" },
                 ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "What happened, in a sentence." },
                 ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request path." },

@@ -243,6 +243,8 @@ public abstract partial class OpenApiDocumentTests(TodoApplication app)
 
         Assert.Equal(["status", "title", "traceId", "type"], Required(schemas, "ProblemDetails"));
         Assert.True(schemas["ProblemDetails"]!["properties"]!.AsObject().ContainsKey("errors"));
+        // The title is the message of the exception a Kiota client throws for a problem.
+        Assert.True(schemas["ProblemDetails"]!["properties"]!["title"]!["x-ms-primary-error-message"]!.GetValue<bool>());
         // The problem plus a member that only requires errors: a property declared again would shadow the base's in
         // generated classes.
         var validation = schemas["ValidationProblemDetails"]!;
