@@ -66,6 +66,21 @@ public static class ControllerSetup
         });
         services.AddValidatorsFromAssemblyContaining<FluentValidationFilter>(ServiceLifetime.Singleton);
 
+        // Before the action filters run, MVC walks every bound argument for DataAnnotations. A type FluentValidation
+        // validates carries none (FluentValidationFilter validates it), so the walk found nothing, at 1.5 % of a
+        // list's or a create's CPU; its top level is still marked valid, as ModelState needs.
+        var validatedTypes = services
+            .Where(service => service.ServiceType.IsGenericType && service.ServiceType.GetGenericTypeDefinition() == typeof(IValidator<>))
+            .Select(service => service.ServiceType.GenericTypeArguments[0])
+            .ToArray();
+        services.Configure<MvcOptions>(options =>
+        {
+            foreach (var type in validatedTypes)
+            {
+                options.ModelMetadataDetailsProviders.Add(new SuppressChildValidationMetadataProvider(type));
+            }
+        });
+
         // [Consumes] is also endpoint metadata (IAcceptsMetadata), which routing's AcceptsMatcherPolicy answers with 415
         // while it picks the endpoint, before authorization runs: a request without a token got 415 for a text/plain
         // body instead of the 401 that comes first. Without that policy, ConsumesAttribute still answers 415 as a

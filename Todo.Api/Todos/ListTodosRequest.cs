@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Todo.Api.Infrastructure;
@@ -13,15 +14,21 @@ namespace Todo.Api.Todos;
 /// GET /todos query. Bound as text, every occurrence kept, so that "page=abc" or "page=1&amp;page=2" is a clear 400
 /// from the validator rather than a silent default or a silent pick.
 /// </summary>
+[ModelBinder<ListTodosRequestBinder>]
 public sealed record ListTodosRequest
 {
-    [FromQuery(Name = "completed")]
+    internal const string CompletedName = "completed";
+    internal const string PageName = "page";
+    internal const string PageSizeName = "pageSize";
+
+    // The names are also what the OpenAPI document lists; ListTodosRequestBinder reads them.
+    [FromQuery(Name = CompletedName)]
     public string?[]? Completed { get; init; }
 
-    [FromQuery(Name = "page")]
+    [FromQuery(Name = PageName)]
     public string?[]? Page { get; init; }
 
-    [FromQuery(Name = "pageSize")]
+    [FromQuery(Name = PageSizeName)]
     public string?[]? PageSize { get; init; }
 
     /// <summary>The query as the repository takes it; call only after validation.</summary>
@@ -35,6 +42,33 @@ public sealed record ListTodosRequest
         values is [var value] && !string.IsNullOrEmpty(value) ? value : null;
 
     private static int ParseNumber(string value) => CanonicalNumber.TryParsePositive(value) ?? throw new FormatException("Validate the request first.");
+}
+
+/// <summary>
+/// Reads the three parameters straight from the query string, by their exact names in any case, as the framework's
+/// query collection matches them. MVC's own binding of a complex type (a binder per property, a value provider asked
+/// for each, the collection binder also trying <c>page[0]</c> forms and the parameter name as a prefix) was 7 % of a
+/// list's CPU; those other spellings are now unknown parameters, ignored like any other.
+/// </summary>
+public sealed class ListTodosRequestBinder : IModelBinder
+{
+    public Task BindModelAsync(ModelBindingContext bindingContext)
+    {
+        ArgumentNullException.ThrowIfNull(bindingContext);
+
+        var query = bindingContext.HttpContext.Request.Query;
+        bindingContext.Result = ModelBindingResult.Success(new ListTodosRequest
+        {
+            Completed = Values(query, ListTodosRequest.CompletedName),
+            Page = Values(query, ListTodosRequest.PageName),
+            PageSize = Values(query, ListTodosRequest.PageSizeName),
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every occurrence, a blank one as null (as MVC's string binder gives it); null when the name is absent.</summary>
+    private static string?[]? Values(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) ? [.. values.Select(value => string.IsNullOrWhiteSpace(value) ? null : value)] : null;
 }
 
 public sealed class ListTodosRequestValidator : AbstractValidator<ListTodosRequest>

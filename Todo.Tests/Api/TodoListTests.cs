@@ -107,6 +107,24 @@ public abstract class TodoListTests(TodoApplication app) : IAsyncLifetime
     }
 
     [DatabaseTheory]
+    [InlineData("PAGE=2&PAGESIZE=10", 2, 10)]
+    [InlineData("Page=2&pagesize=10", 2, 10)]
+    [InlineData("page=&pageSize=", 1, 20)]
+    [InlineData("page=%20&pageSize=%09&completed=%20", 1, 20)]
+    [InlineData("page&pageSize=10", 1, 10)]
+    [InlineData("page%5B0%5D=abc&pageSize%5B%5D=0&query.page=abc&query.completed=yes&page.x=0", 1, 20)]
+    public async Task List_reads_its_parameters_by_name_in_any_case_with_blank_values_absent_and_other_spellings_ignored(
+        string query, int expectedPage, int expectedPageSize)
+    {
+        var page = await ListAsync($"/todos?{query}");
+
+        Assert.Equal(expectedPage, page.GetProperty("page").GetInt32());
+        Assert.Equal(expectedPageSize, page.GetProperty("pageSize").GetInt32());
+        Assert.Equal(_ids.Skip((expectedPage - 1) * expectedPageSize).Take(expectedPageSize), Ids(page));
+        Assert.Equal(TodoCount, page.GetProperty("totalCount").GetInt32());
+    }
+
+    [DatabaseTheory]
     [InlineData("/todos?page=4&pageSize=10")]
     [InlineData("/todos?page=1000000")]
     [InlineData("/todos?page=2147483647&pageSize=100")]
