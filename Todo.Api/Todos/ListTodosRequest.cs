@@ -47,8 +47,9 @@ public sealed record ListTodosRequest
 /// <summary>
 /// Reads the three parameters straight from the query string, by their exact names in any case, as the framework's
 /// query collection matches them. MVC's own binding of a complex type (a binder per property, a value provider asked
-/// for each, the collection binder also trying <c>page[0]</c> forms and the parameter name as a prefix) was 7 % of a
-/// list's CPU; those other spellings are now unknown parameters, ignored like any other.
+/// for each, the collection binder also trying <c>page[0]</c> forms and the parameter name as a prefix) made a list's
+/// binding 8.9 % of its CPU, 4.8 % with this one; those other spellings are now unknown parameters, ignored like any
+/// other.
 /// </summary>
 public sealed class ListTodosRequestBinder : IModelBinder
 {
