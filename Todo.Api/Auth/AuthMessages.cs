@@ -41,8 +41,9 @@ public sealed class RefreshRequestValidator : AbstractValidator<RefreshRequest>
     public RefreshRequestValidator()
     {
         RuleFor(request => request.RefreshToken)
-            .NotEmpty().WithMessage("Refresh token is required.")
-            .MaximumLength(MaxRefreshTokenLength).WithMessage("Refresh token is too long.");
+            .Cascade(CascadeMode.Stop)
+            .Must(token => !string.IsNullOrEmpty(token)).WithMessage("Refresh token is required.")
+            .Must(token => CredentialRules.CountCharacters(token!) <= MaxRefreshTokenLength).WithMessage("Refresh token is too long.");
     }
 }
 
@@ -76,13 +77,17 @@ public static class CredentialRules
     public static IRuleBuilderOptions<T, string?> ValidEmail<T>(this IRuleBuilderInitial<T, string?> rule) =>
         rule.Cascade(CascadeMode.Stop)
             .NotEmpty().WithMessage("Email is required.")
-            .Must(email => EmailAddress.Trim(email!).Length <= User.MaxEmailLength)
+            .Must(email => CountCharacters(EmailAddress.Trim(email!)) <= User.MaxEmailLength)
             .WithMessage($"Email must be at most {User.MaxEmailLength} characters.")
             .Must(email => IsValidAddress(EmailAddress.Trim(email!))).WithMessage("Email must be a valid email address.");
 
+    /// <summary>
+    /// A password is taken as sent, spaces and all: eight spaces are eight characters, as the contract and the
+    /// document's <c>minLength</c> count them (and as NIST SP 800-63B asks: any printing character, space included).
+    /// </summary>
     public static IRuleBuilderOptions<T, string?> ValidNewPassword<T>(this IRuleBuilderInitial<T, string?> rule) =>
         rule.Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("Password is required.")
+            .Must(password => !string.IsNullOrEmpty(password)).WithMessage("Password is required.")
             .Must(password => CountCharacters(password!) is >= MinPasswordLength and <= MaxPasswordLength)
             .WithMessage($"Password must be {MinPasswordLength} to {MaxPasswordLength} characters.");
 
@@ -92,8 +97,8 @@ public static class CredentialRules
     /// </summary>
     public static IRuleBuilderOptions<T, string?> PresentedPassword<T>(this IRuleBuilderInitial<T, string?> rule) =>
         rule.Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("Password is required.")
-            .MaximumLength(4 * MaxPasswordLength).WithMessage("Password is too long.");
+            .Must(password => !string.IsNullOrEmpty(password)).WithMessage("Password is required.")
+            .Must(password => CountCharacters(password!) <= 4 * MaxPasswordLength).WithMessage("Password is too long.");
 
     /// <summary>Characters as a person counts them: Unicode code points, not UTF-16 units.</summary>
     public static int CountCharacters(string value)

@@ -44,6 +44,9 @@ public static class OpenApiConventions
             "The bearer access token is missing, expired, tampered, wrongly signed or revoked."),
         // A Content-Length over the limit, a long target and large headers are refused on every route, before
         // routing; a longer chunked body only by a route that reads it.
+        // Kestrel's minimum data rate for request bodies; an event on Lambda always holds its whole body.
+        new(StatusCodes.Status408RequestTimeout, HasRequestBody, ProblemSchemaName,
+            "On Kestrel only: the body arrived slower than 240 bytes a second after a 5-second grace, and reading it was given up."),
         new(StatusCodes.Status413PayloadTooLarge, _ => true, ProblemSchemaName,
             $"The request body is over {RequestLimits.MaxRequestBodyBytes} bytes, chunked bodies included."),
         new(StatusCodes.Status414UriTooLong, _ => true, ProblemSchemaName,
@@ -352,13 +355,21 @@ public static class OpenApiConventions
         MaxLength = maxLength,
     };
 
+    /// <summary>
+    /// No U+0000 anywhere, and at least one character that trimming keeps. The whitespace is spelled out as .NET's
+    /// <see cref="string.Trim()"/> sees it: a validator's <c>\s</c> differs by dialect (ECMA-262 counts U+FEFF and
+    /// not U+0085, Python more of the C0 controls).
+    /// </summary>
+    public const string TitlePattern =
+        "^[^\\u0000]*[^\\u0000\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$";
+
     private static OpenApiSchema Title() => new()
     {
         Type = JsonSchemaType.String,
         MinLength = 1,
         MaxLength = TodoItem.MaxTitleLength,
-        Pattern = "^[^\\u0000]*$",
-        Description = $"Trimmed, then 1 to {TodoItem.MaxTitleLength} characters; any Unicode but U+0000.",
+        Pattern = TitlePattern,
+        Description = $"Trimmed, then 1 to {TodoItem.MaxTitleLength} characters (so not only whitespace); any Unicode but U+0000.",
     };
 
     /// <summary>

@@ -33,6 +33,21 @@ public abstract class SignupTests(TodoApplication app)
     }
 
     [DatabaseFact]
+    public async Task A_password_of_eight_spaces_is_a_password_and_logs_in_while_seven_are_too_few()
+    {
+        var email = TodoApplication.NewEmail();
+
+        using var tooShort = await app.PostSignupAsync(email, "       ");
+        using var created = await app.PostSignupAsync(email, "        ");
+        using var wrong = await app.PostLoginAsync(email, "         ");
+
+        await Problems.AssertValidationProblemAsync(tooShort, "password");
+        await Json.ReadAsync(created, HttpStatusCode.Created);
+        Assert.False(string.IsNullOrEmpty(await app.LogInAsync(email, "        ")));
+        await Problems.AssertProblemAsync(wrong, HttpStatusCode.Unauthorized);
+    }
+
+    [DatabaseFact]
     public async Task Signups_get_distinct_ids()
     {
         var first = await app.SignUpAsync(TodoApplication.NewEmail());

@@ -117,6 +117,23 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task A_body_that_stops_arriving_is_a_408_problem_once_the_minimum_data_rate_gives_up_in_one_log_line()
+    {
+        var logged = await LoggedSoFarAsync();
+
+        // The connection stays open and silent: Kestrel's 240 bytes a second are owed after a 5-second grace.
+        var response = await RawHttp.SendAsync(Api.BaseAddress, LoginRequestHead + "Content-Length: 100\r\n\r\n{\"email\":");
+
+        Assert.NotNull(response);
+        Assert.True(response.Status == 408, $"{response.Status}: {response.Body}");
+        Assert.Equal("application/problem+json", response.Headers["Content-Type"].Split(';')[0]);
+        using var problem = JsonDocument.Parse(response.Body);
+        Assert.Equal(408, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.True(response.Headers.ContainsKey("X-Correlation-Id"));
+        AssertOneLogLineAbout("/auth/login", await NewLogLinesAsync(logged));
+    }
+
     [Theory]
     [InlineData("1.1", "Content-Length: +{0}", false)] // 1*DIGIT: no sign
     [InlineData("1.1", "Content-Length: -0", false)]

@@ -69,6 +69,37 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public void A_password_is_taken_as_sent_so_eight_spaces_are_a_password_and_only_an_empty_one_is_missing()
+    {
+        Assert.True(new SignupRequestValidator().Validate(new SignupRequest("alice@example.com", "        ")).IsValid);
+        Assert.True(new ChangePasswordRequestValidator().Validate(new ChangePasswordRequest(" ", "\t\t\t\t\t\t\t\t")).IsValid);
+        Assert.True(new LoginRequestValidator().Validate(new LoginRequest("alice@example.com", " ")).IsValid);
+        Assert.True(new DeleteAccountRequestValidator().Validate(new DeleteAccountRequest(" ")).IsValid);
+        Assert.False(new SignupRequestValidator().Validate(new SignupRequest("alice@example.com", "       ")).IsValid);
+        Assert.False(new LoginRequestValidator().Validate(new LoginRequest("alice@example.com", "")).IsValid);
+        Assert.False(new RefreshRequestValidator().Validate(new RefreshRequest("")).IsValid);
+    }
+
+    [Fact]
+    public void Every_length_limit_counts_code_points_as_the_document_does_not_utf16_units()
+    {
+        static string Emoji(int count) => string.Concat(Enumerable.Repeat("😀", count));
+
+        Assert.True(new LoginRequestValidator().Validate(new LoginRequest("alice@example.com", Emoji(512))).IsValid);
+        Assert.False(new LoginRequestValidator().Validate(new LoginRequest("alice@example.com", Emoji(513))).IsValid);
+        Assert.True(new DeleteAccountRequestValidator().Validate(new DeleteAccountRequest(Emoji(512))).IsValid);
+        Assert.True(new ChangePasswordRequestValidator().Validate(new ChangePasswordRequest(Emoji(512), Emoji(128))).IsValid);
+        Assert.False(new ChangePasswordRequestValidator().Validate(new ChangePasswordRequest(Emoji(513), Emoji(128))).IsValid);
+        Assert.True(new RefreshRequestValidator().Validate(new RefreshRequest(Emoji(512))).IsValid);
+        Assert.False(new RefreshRequestValidator().Validate(new RefreshRequest(Emoji(513))).IsValid);
+
+        // 254 code points, 496 UTF-16 units.
+        var email = Emoji(242) + "@example.com";
+        Assert.True(new SignupRequestValidator().Validate(new SignupRequest(email, "12345678")).IsValid);
+        Assert.False(new SignupRequestValidator().Validate(new SignupRequest("😀" + email, "12345678")).IsValid);
+    }
+
+    [Fact]
     public void Login_requires_an_email_and_a_password_but_not_their_signup_rules()
     {
         Assert.True(new LoginRequestValidator().Validate(new LoginRequest("alice@example.com", "short")).IsValid);
