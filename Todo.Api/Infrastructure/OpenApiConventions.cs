@@ -42,11 +42,11 @@ public static class OpenApiConventions
         new(StatusCodes.Status400BadRequest, _ => true, ValidationProblemSchemaName, BadRequestDescription),
         new(StatusCodes.Status401Unauthorized, IsSecured, ProblemSchemaName,
             "The bearer access token is missing, expired, tampered, wrongly signed or revoked."),
-        // A Content-Length over the limit, a long target and large headers are refused on every route, before
-        // routing; a longer chunked body only by a route that reads it.
         // Kestrel's minimum data rate for request bodies; an event on Lambda always holds its whole body.
         new(StatusCodes.Status408RequestTimeout, HasRequestBody, ProblemSchemaName,
             "On Kestrel only: the body arrived slower than 240 bytes a second after a 5-second grace, and reading it was given up."),
+        // A Content-Length over the limit, a long target and large headers are refused on every route, before
+        // routing; a longer chunked body only by a route that reads it.
         new(StatusCodes.Status413PayloadTooLarge, _ => true, ProblemSchemaName,
             $"The request body is over {RequestLimits.MaxRequestBodyBytes} bytes, chunked bodies included."),
         new(StatusCodes.Status414UriTooLong, _ => true, ProblemSchemaName,
@@ -360,7 +360,7 @@ public static class OpenApiConventions
     /// <see cref="string.Trim()"/> sees it: a validator's <c>\s</c> differs by dialect (ECMA-262 counts U+FEFF and
     /// not U+0085, Python more of the C0 controls).
     /// </summary>
-    public const string TitlePattern =
+    private const string TitlePattern =
         "^[^\\u0000]*[^\\u0000\\u0009-\\u000D\\u0020\\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$";
 
     private static OpenApiSchema Title() => new()
