@@ -40,10 +40,7 @@ public sealed class RefreshRequestValidator : AbstractValidator<RefreshRequest>
 
     public RefreshRequestValidator()
     {
-        RuleFor(request => request.RefreshToken)
-            .Cascade(CascadeMode.Stop)
-            .Must(token => !string.IsNullOrEmpty(token)).WithMessage("Refresh token is required.")
-            .Must(token => CredentialRules.CountCharacters(token!) <= MaxRefreshTokenLength).WithMessage("Refresh token is too long.");
+        RuleFor(request => request.RefreshToken).PresentText("Refresh token", MaxRefreshTokenLength);
     }
 }
 
@@ -96,9 +93,16 @@ public static class CredentialRules
     /// length rules are not repeated, so an old password that predates them still gets its honest 401.
     /// </summary>
     public static IRuleBuilderOptions<T, string?> PresentedPassword<T>(this IRuleBuilderInitial<T, string?> rule) =>
+        rule.PresentText("Password", 4 * MaxPasswordLength);
+
+    /// <summary>
+    /// Text taken as sent: present (only an empty string is missing; whitespace is text) and at most
+    /// <paramref name="maxLength"/> code points, not worth hashing beyond that.
+    /// </summary>
+    public static IRuleBuilderOptions<T, string?> PresentText<T>(this IRuleBuilderInitial<T, string?> rule, string name, int maxLength) =>
         rule.Cascade(CascadeMode.Stop)
-            .Must(password => !string.IsNullOrEmpty(password)).WithMessage("Password is required.")
-            .Must(password => CountCharacters(password!) <= 4 * MaxPasswordLength).WithMessage("Password is too long.");
+            .Must(text => !string.IsNullOrEmpty(text)).WithMessage($"{name} is required.")
+            .Must(text => CountCharacters(text!) <= maxLength).WithMessage($"{name} is too long.");
 
     /// <summary>Characters as a person counts them: Unicode code points, not UTF-16 units.</summary>
     public static int CountCharacters(string value)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi;
 using Todo.Api.Auth;
@@ -43,8 +44,7 @@ public static class OpenApiConventions
         new(StatusCodes.Status401Unauthorized, IsSecured, ProblemSchemaName,
             "The bearer access token is missing, expired, tampered, wrongly signed or revoked."),
         // Kestrel's minimum data rate for request bodies; an event on Lambda always holds its whole body.
-        new(StatusCodes.Status408RequestTimeout, HasRequestBody, ProblemSchemaName,
-            "On Kestrel only: the body arrived slower than 240 bytes a second after a 5-second grace, and reading it was given up."),
+        new(StatusCodes.Status408RequestTimeout, HasRequestBody, ProblemSchemaName, SlowBodyDescription()),
         // A Content-Length over the limit, a long target and large headers are refused on every route, before
         // routing; a longer chunked body only by a route that reads it.
         new(StatusCodes.Status413PayloadTooLarge, _ => true, ProblemSchemaName,
@@ -73,6 +73,15 @@ public static class OpenApiConventions
         ["409"] = "An account with this email already exists.",
         ["429"] = "Too many failed logins for this email or client; every password check waits until Retry-After, the right password too.",
     };
+
+    /// <summary>Said from Kestrel's own default, which the API keeps.</summary>
+    private static string SlowBodyDescription()
+    {
+        var rate = new KestrelServerLimits().MinRequestBodyDataRate!;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"On Kestrel only: the body arrived slower than {rate.BytesPerSecond:0} bytes a second after a {rate.GracePeriod.TotalSeconds:0}-second grace, and reading it was given up.");
+    }
 
     private static string BadRequestDescription(OpenApiOperation operation) =>
         (HasRequestBody(operation)

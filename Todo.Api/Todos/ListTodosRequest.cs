@@ -68,8 +68,24 @@ public sealed class ListTodosRequestBinder : IModelBinder
     }
 
     /// <summary>Every occurrence, a blank one as null (as MVC's string binder gives it); null when the name is absent.</summary>
-    private static string?[]? Values(IQueryCollection query, string name) =>
-        query.TryGetValue(name, out var values) ? [.. values.Select(value => string.IsNullOrWhiteSpace(value) ? null : value)] : null;
+    private static string?[]? Values(IQueryCollection query, string name)
+    {
+        if (!query.TryGetValue(name, out var values))
+        {
+            return null;
+        }
+
+        var array = values.ToArray();
+        for (var index = 0; index < array.Length; index++)
+        {
+            if (string.IsNullOrWhiteSpace(array[index]))
+            {
+                array[index] = null;
+            }
+        }
+
+        return array;
+    }
 }
 
 public sealed class ListTodosRequestValidator : AbstractValidator<ListTodosRequest>
