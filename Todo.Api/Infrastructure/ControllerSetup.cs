@@ -22,7 +22,7 @@ public static class ControllerSetup
         services.AddSingleton(new ApplicationPartManager { ApplicationParts = { new AssemblyPart(typeof(ControllerSetup).Assembly) } });
         services.AddControllers(options =>
             {
-                options.Filters.Add<FluentValidationFilter>();
+                options.Filters.Add(new FluentValidationFilter());
                 options.SuppressAsyncSuffixInActionNames = false;
 
                 // Arguments come from the route, the query or a JSON body, never from a form. The form providers

@@ -97,7 +97,11 @@ public static class ModelStateProblemFactory
 /// Runs the FluentValidation validator of every bound action argument (asynchronously, which the deprecated
 /// automatic MVC integration cannot) and answers 400 with camelCase field errors when any fail.
 /// </summary>
-public sealed class FluentValidationFilter(IServiceProvider services) : IAsyncActionFilter
+/// <remarks>
+/// One instance for every request (registered as an instance, so MVC caches it with the action's other filters): as
+/// a type filter it was made anew for each request, and so was the action's list of filters.
+/// </remarks>
+public sealed class FluentValidationFilter : IAsyncActionFilter
 {
     // MakeGenericType costs more than the validation of a small request; the argument types are few.
     private static readonly ConcurrentDictionary<Type, Type> ValidatorTypes = new();
@@ -116,7 +120,7 @@ public sealed class FluentValidationFilter(IServiceProvider services) : IAsyncAc
             }
 
             var validatorType = ValidatorTypes.GetOrAdd(argument.GetType(), type => typeof(IValidator<>).MakeGenericType(type));
-            if (services.GetService(validatorType) is not IValidator validator)
+            if (context.HttpContext.RequestServices.GetService(validatorType) is not IValidator validator)
             {
                 continue;
             }

@@ -47,8 +47,6 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
 
     private const string InsertLockingOwnerSql = InsertFromOwnerSql + """ FOR KEY SHARE RETURNING "Id" """;
 
-    private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
-
     private static readonly CompiledQuery<Func<TodoDbContext, int, int, CancellationToken, Task<TodoItem?>>> Owned = new(() => EF.CompileAsyncQuery(
         (TodoDbContext db, int ownerId, int id, CancellationToken _) => db.Todos.SingleOrDefault(todo => todo.OwnerId == ownerId && todo.Id == id)));
 
@@ -61,7 +59,7 @@ public sealed class TodoRepository(TodoDbContext db) : Repository<TodoItem>(db)
     {
         ArgumentNullException.ThrowIfNull(todo);
         var ids = await Db.QueryAsync(
-            Db.Database.ProviderName == PostgresProvider ? InsertLockingOwnerSql : InsertSql,
+            Db.IsPostgres() ? InsertLockingOwnerSql : InsertSql,
             [todo.OwnerId, todo.Title, todo.Completed, todo.CreatedAt, todo.UpdatedAt, todo.Version],
             static row => row.GetInt32(0),
             cancellationToken);

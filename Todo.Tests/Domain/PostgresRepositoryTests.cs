@@ -51,6 +51,19 @@ public sealed class PostgresRepositoryTests : IRunsOnPostgres
         Assert.Equal(0, await db.Todos.CountAsync());
     }
 
+    [DatabaseFact]
+    public async Task A_statement_run_again_with_values_of_other_types_binds_each_as_it_is()
+    {
+        await using var database = await TempPostgresDatabase.CreateAsync();
+        await using var db = database.CreateContext();
+
+        // PostgreSQL types a parameter by the mapping it was sent with: a statement kept with the first value's
+        // mapping (integer) would fail on the text that follows.
+        Assert.Equal<object>(
+            [7, "seven", 7.5, DBNull.Value, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), 8],
+            await RepositoryTests.SelectEachAsync(db));
+    }
+
     /// <summary>Until a statement of the database waits for a lock (the insert behind the deletion).</summary>
     private static async Task WaitUntilBlockedAsync(string connectionString)
     {

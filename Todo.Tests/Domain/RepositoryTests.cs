@@ -1,3 +1,4 @@
+using Todo.Domain.Persistence;
 using Todo.Domain.Sessions;
 using Todo.Domain.Todos;
 using Todo.Domain.Users;
@@ -202,6 +203,62 @@ public sealed class RepositoryTests : IDisposable
         Assert.Equal("in time", kept?.Title);
         Assert.Equal(0, (await todos.ListAsync(bob, new TodoQuery(null, 1, 20), CancellationToken.None)).TotalCount);
         Assert.Equal(kept?.Id, Assert.Single((await todos.ListAsync(alice, new TodoQuery(null, 1, 20), CancellationToken.None)).Items).Id);
+    }
+
+    [Fact]
+    public async Task Many_contexts_reading_the_same_statements_at_once_each_get_their_own_rows()
+    {
+        // The statements are built once and shared (RawSql); each execution still needs a command of its own.
+        var (alice, bob) = await CreateUsersAsync();
+        var owners = new[] { alice, bob };
+        var ids = new int[owners.Length];
+        await using (var db = _database.CreateContext())
+        {
+            var todos = new TodoRepository(db);
+            for (var i = 0; i < owners.Length; i++)
+            {
+                ids[i] = (await todos.InsertAsync(new TodoItem(owners[i], $"of {owners[i]}", completed: false, Now), CancellationToken.None))!.Id;
+            }
+        }
+
+        var seen = await Todo.Tests.Api.InParallel.RunAsync(16, async reader =>
+        {
+            var wrong = 0;
+            await using var db = _database.CreateContext();
+            var todos = new TodoRepository(db);
+            for (var round = 0; round < 200; round++)
+            {
+                var i = (reader + round) % owners.Length;
+                var todo = await todos.ReadAsync(owners[i], ids[i], CancellationToken.None);
+                var page = await todos.ListAsync(owners[i], new TodoQuery(null, 1, 20), CancellationToken.None);
+                wrong += todo?.Title == $"of {owners[i]}" && Assert.Single(page.Items).Id == ids[i] ? 0 : 1;
+            }
+
+            return wrong;
+        });
+
+        Assert.All(seen, wrong => Assert.Equal(0, wrong));
+    }
+
+    [Fact]
+    public async Task A_statement_run_again_with_values_of_other_types_binds_each_as_it_is()
+    {
+        await using var db = await _database.CreateMigratedContextAsync();
+
+        // SQLite answers an integer as a long and keeps a time as text.
+        Assert.Equal<object>([7L, "seven", 7.5, DBNull.Value, "2026-01-01 00:00:00", 8L], await SelectEachAsync(db));
+    }
+
+    /// <summary>One statement, <c>SELECT {0}</c>, run with a value of another type each time (null among them).</summary>
+    internal static async Task<List<object>> SelectEachAsync(TodoDbContext db)
+    {
+        var read = new List<object>();
+        foreach (var value in new object?[] { 7, "seven", 7.5, null, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), 8 })
+        {
+            read.Add(Assert.Single(await db.QueryAsync("SELECT {0}", [value!], static row => row.GetValue(0), CancellationToken.None)));
+        }
+
+        return read;
     }
 
     private async Task<(int Alice, int Bob)> CreateUsersAsync()
