@@ -2,6 +2,7 @@ using Todo.Domain.Persistence;
 using Todo.Domain.Sessions;
 using Todo.Domain.Todos;
 using Todo.Domain.Users;
+using Todo.Tests.Api;
 using Todo.Tests.Support;
 
 namespace Todo.Tests.Domain;
@@ -221,7 +222,7 @@ public sealed class RepositoryTests : IDisposable
             }
         }
 
-        var seen = await Todo.Tests.Api.InParallel.RunAsync(16, async reader =>
+        var seen = await InParallel.RunAsync(16, async reader =>
         {
             var wrong = 0;
             await using var db = _database.CreateContext();
