@@ -22,10 +22,12 @@ internal sealed class LambdaHttpFeatures :
 {
     private readonly Stack<(Func<object, Task> Callback, object State)> _onStarting = new();
     private readonly Stack<(Func<object, Task> Callback, object State)> _onCompleted = new();
+    private readonly CancellationToken _invocationAborted;
     private readonly CancellationTokenSource _aborted;
     private readonly HeaderDictionary _responseHeaders = new();
     private readonly ResponseBodyBuffer _responseBody;
     private PipeWriter? _responseWriter;
+    private int _statusCode = StatusCodes.Status200OK;
 
     /// <param name="fallbackTraceIdentifier">For events without a request id of their own (ALB): the invocation's.</param>
     public LambdaHttpFeatures(ProxyRequest request, string? fallbackTraceIdentifier, int responseCapacity, CancellationToken requestAborted)
@@ -44,9 +46,10 @@ internal sealed class LambdaHttpFeatures :
         RemoteIpAddress = request.RemoteIpAddress;
         LocalPort = request.LocalPort;
         ConnectionId = TraceIdentifier;
+        _invocationAborted = requestAborted;
         _aborted = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         RequestAborted = _aborted.Token;
-        _responseBody = new ResponseBodyBuffer(responseCapacity, () => StartAsync());
+        _responseBody = new ResponseBodyBuffer(responseCapacity, OnFirstWrite, OnOverflow);
 
         Features.Set<IHttpRequestFeature>(this);
         Features.Set<IHttpRequestBodyDetectionFeature>(this);
@@ -63,6 +66,17 @@ internal sealed class LambdaHttpFeatures :
     public ReadOnlyMemory<byte> ResponseBody => _responseBody.Content;
 
     public bool ResponseOverflowed => _responseBody.Overflowed;
+
+    /// <summary>
+    /// The execution context in which the application last set the status or started the body: its logging scopes
+    /// (the correlation id among them) and its <see cref="System.Diagnostics.Activity"/>. What the adapter writes
+    /// about the request afterwards, its log lines and the problem response that replaces the application's, runs in
+    /// it, so it carries the same correlation id and trace id as the application's own lines.
+    /// </summary>
+    public ExecutionContext? ApplicationContext { get; private set; }
+
+    /// <summary>The request was cut short by the invocation's deadline (or the runtime shutting down).</summary>
+    public bool DeadlineReached => _invocationAborted.IsCancellationRequested && _statusCode == StatusCodes.Status504GatewayTimeout;
 
     // IHttpRequestFeature
     public string Protocol { get; set; }
@@ -87,7 +101,23 @@ internal sealed class LambdaHttpFeatures :
     public bool CanHaveBody { get; }
 
     // IHttpResponseFeature
-    public int StatusCode { get; set; } = StatusCodes.Status200OK;
+
+    /// <summary>
+    /// The status as the client will get it, which is what the application's own request line reads. ASP.NET Core's
+    /// exception handler answers a cancellation it sees with RequestAborted fired as 499 (client closed request); on
+    /// Lambda nobody closed anything, the invocation's deadline fired, and the answer is 504.
+    /// </summary>
+    public int StatusCode
+    {
+        get => _statusCode;
+        set
+        {
+            _statusCode = value == StatusCodes.Status499ClientClosedRequest && _invocationAborted.IsCancellationRequested
+                ? StatusCodes.Status504GatewayTimeout
+                : value;
+            RememberApplicationContext();
+        }
+    }
 
     public string? ReasonPhrase { get; set; }
 
@@ -200,6 +230,27 @@ internal sealed class LambdaHttpFeatures :
     }
 
     public void DiscardResponse() => _responseBody.Discard();
+
+    /// <summary>
+    /// Called by the server once the hosting layer has begun the request (its Activity and log scope), and here at
+    /// every status the application sets and at its first byte of body; not when the server completes the response,
+    /// which is outside the application's scopes.
+    /// </summary>
+    public void RememberApplicationContext() => ApplicationContext = ExecutionContext.Capture() ?? ApplicationContext;
+
+    private Task OnFirstWrite()
+    {
+        RememberApplicationContext();
+        return StartAsync();
+    }
+
+    // A body over the payload limit is answered 500 (the adapter's problem response): the status is decided at the
+    // first byte too many, while the application's request line can still read it.
+    private void OnOverflow()
+    {
+        _statusCode = StatusCodes.Status500InternalServerError;
+        RememberApplicationContext();
+    }
 
     public async Task RunOnCompletedAsync()
     {

@@ -72,8 +72,12 @@ internal sealed partial class LambdaInvoker(
 
         // Base64 and JSON escaping can push a body that fitted the buffer over the limit; Lambda would fail the
         // whole invocation and API Gateway answer 502, so answer with a problem response instead.
-        LogSerializedResponseTooLarge(logger, serialized.Length, translator.MaxResponseBytes);
-        return Serialize(translator, await problems.TooLargeAsync(request, feature, response.TraceIdentifier));
+        var tooLarge = await LambdaServer.InApplicationContext(response.ApplicationContext, () =>
+        {
+            LogSerializedResponseTooLarge(logger, serialized.Length, translator.MaxResponseBytes);
+            return problems.TooLargeAsync(request, feature, response.TraceIdentifier);
+        });
+        return Serialize(translator, tooLarge);
     }
 
     /// <summary>The deadline the managed runtime's handler works to: it gets none from the runtime.</summary>

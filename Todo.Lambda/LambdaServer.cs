@@ -36,36 +36,38 @@ internal sealed partial class LambdaServer(LambdaProblemResponses problems, ILog
         var process = _process ?? throw new InvalidOperationException("The Lambda server has not been started by the host.");
         await using var features = new LambdaHttpFeatures(request, invocation.RequestId, maxResponseBytes, requestAborted);
         features.Features.Set<ILambdaInvocationFeature>(invocation);
+        Exception? failure = null;
         try
         {
             await process(features);
         }
         catch (Exception exception)
         {
+            failure = exception;
+        }
+
+        var deadlineReached = features.DeadlineReached || (failure is OperationCanceledException && requestAborted.IsCancellationRequested);
+        var overflowed = features.ResponseOverflowed;
+        if (failure is not null || deadlineReached || overflowed)
+        {
             features.DiscardResponse();
-            if (requestAborted.IsCancellationRequested && exception is OperationCanceledException)
+            return await InApplicationContext(features.ApplicationContext, () =>
             {
-                LogDeadlineReached(logger, request.Method, request.Path);
-                return await problems.DeadlineReachedAsync(request, invocation, features.TraceIdentifier);
-            }
+                if (deadlineReached)
+                {
+                    LogDeadlineReached(logger, request.Method, request.Path);
+                    return problems.DeadlineReachedAsync(request, invocation, features.TraceIdentifier);
+                }
 
-            LogUnhandledException(logger, exception, request.Method, request.Path);
-            return await problems.UnhandledExceptionAsync(request, invocation, features.TraceIdentifier);
-        }
+                if (failure is not null)
+                {
+                    LogUnhandledException(logger, failure, request.Method, request.Path);
+                    return problems.UnhandledExceptionAsync(request, invocation, features.TraceIdentifier);
+                }
 
-        // ASP.NET Core's exception handler answers a cancellation it sees with RequestAborted fired as 499 (client
-        // closed request) and keeps the exception to itself. On Lambda nobody closed anything: the deadline fired.
-        if (requestAborted.IsCancellationRequested && features.StatusCode == StatusCodes.Status499ClientClosedRequest)
-        {
-            features.DiscardResponse();
-            LogDeadlineReached(logger, request.Method, request.Path);
-            return await problems.DeadlineReachedAsync(request, invocation, features.TraceIdentifier);
-        }
-
-        if (features.ResponseOverflowed)
-        {
-            LogResponseTooLarge(logger, request.Method, request.Path, maxResponseBytes);
-            return await problems.TooLargeAsync(request, invocation, features.TraceIdentifier);
+                LogResponseTooLarge(logger, request.Method, request.Path, maxResponseBytes);
+                return problems.TooLargeAsync(request, invocation, features.TraceIdentifier);
+            });
         }
 
         var status = features.StatusCode;
@@ -78,13 +80,31 @@ internal sealed partial class LambdaServer(LambdaProblemResponses problems, ILog
             Headers = features.ResponseHeaders,
             Body = bodyless ? ReadOnlyMemory<byte>.Empty : features.ResponseBody.ToArray(),
             TraceIdentifier = features.TraceIdentifier,
+            ApplicationContext = features.ApplicationContext,
         };
+    }
+
+    /// <summary>
+    /// Runs what the adapter writes about a request after the application is done with it (a log line, a problem
+    /// response) in the application's last context, so that both carry the request's correlation id and trace id.
+    /// </summary>
+    public static Task<ProxyResponse> InApplicationContext(ExecutionContext? context, Func<Task<ProxyResponse>> write)
+    {
+        if (context is null)
+        {
+            return write();
+        }
+
+        Task<ProxyResponse>? written = null;
+        ExecutionContext.Run(context, _ => written = write(), null);
+        return written!;
     }
 
     private async Task ProcessAsync<TContext>(IHttpApplication<TContext> application, LambdaHttpFeatures features)
         where TContext : notnull
     {
         var context = application.CreateContext(features.Features);
+        features.RememberApplicationContext();
         Exception? failure = null;
         try
         {

@@ -14,4 +14,7 @@ internal sealed class ProxyResponse
 
     /// <summary>The request's trace identifier, for problem responses that replace the application's.</summary>
     public string TraceIdentifier { get; init; } = string.Empty;
+
+    /// <summary>The application's last execution context for the request (<see cref="LambdaHttpFeatures.ApplicationContext"/>).</summary>
+    public ExecutionContext? ApplicationContext { get; init; }
 }

@@ -2,10 +2,10 @@ namespace Todo.Lambda;
 
 /// <summary>
 /// The response body stream: it holds the bytes for the proxy response, tells the response it has started on the
-/// first write, and stops keeping bytes past the payload limit (counting them still) so that an oversized response
-/// costs no more memory than the limit.
+/// first write, and stops keeping bytes past the payload limit so that an oversized response costs no more memory
+/// than the limit; the first byte too many calls <c>onOverflow</c>.
 /// </summary>
-internal sealed class ResponseBodyBuffer(int capacity, Func<Task> onFirstWrite) : Stream
+internal sealed class ResponseBodyBuffer(int capacity, Func<Task> onFirstWrite, Action onOverflow) : Stream
 {
     private readonly MemoryStream _buffer = new();
     private bool _started;
@@ -77,9 +77,15 @@ internal sealed class ResponseBodyBuffer(int capacity, Func<Task> onFirstWrite) 
 
     private void Append(ReadOnlySpan<byte> bytes)
     {
-        if (Overflowed || _buffer.Length + bytes.Length > capacity)
+        if (Overflowed)
+        {
+            return;
+        }
+
+        if (_buffer.Length + bytes.Length > capacity)
         {
             Overflowed = true;
+            onOverflow();
             return;
         }
 

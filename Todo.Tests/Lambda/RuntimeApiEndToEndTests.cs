@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Todo.Tests.Lambda.Support;
 
 namespace Todo.Tests.Lambda;
@@ -114,6 +115,54 @@ public sealed class RuntimeApiEndToEndTests(PublishedPackageFixture package) : P
             Assert.Equal("/health", requestLine.GetProperty("State").GetProperty("Route").GetString());
             Assert.Equal(200, requestLine.GetProperty("State").GetProperty("StatusCode").GetInt32());
         }
+    }
+
+    [Theory]
+    [InlineData("the deadline", 504)]
+    [InlineData("a response too large", 500)]
+    public async Task A_response_the_adapter_gives_instead_of_the_applications_has_the_requests_trace_id_and_its_lines_the_correlation_id_and_the_status_sent(string cause, int status)
+    {
+        const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        await using var function = StartFunction();
+
+        // With less than the adapter's 0.5 s margin left, RequestAborted has fired before the health check reads the
+        // database. Through an ALB, which takes at most 1 MB from a function, the /docs page's script is too large.
+        var proxyEvent = cause == "the deadline"
+            ? JsonNode.Parse(EventFile.Read(LambdaTestPaths.Own("v2-get-health.json")))!
+            : JsonNode.Parse(await File.ReadAllTextAsync(LambdaTestPaths.Upstream("alb-healthcheck-dotnet.json")))!;
+        if (cause != "the deadline")
+        {
+            proxyEvent["path"] = "/scalar/scalar.js";
+        }
+
+        proxyEvent["headers"]!["traceparent"] = $"00-{TraceId}-00f067aa0ba902b7-01";
+        proxyEvent["headers"]!["x-correlation-id"] = "replaced-response";
+        var timeLeft = cause == "the deadline" ? TimeSpan.FromMilliseconds(200) : (TimeSpan?)null;
+        var outcome = await RuntimeApi.Enqueue(proxyEvent.ToJsonString(), requestId: "replaced-request-id", timeLeft: timeLeft).Answered.WaitAsync(Patience);
+        await function.StopAsync();
+
+        Assert.True(outcome.Kind == "response", $"{outcome.Kind} {outcome.Body}");
+        using var response = JsonDocument.Parse(outcome.Body);
+        Assert.Equal(status, response.RootElement.Status());
+        Assert.Equal(TraceId, response.RootElement.Json().GetProperty("traceId").GetString());
+
+        // The application's request line and the adapter's own line on why it answered instead: both carry the
+        // request's correlation id and trace id, and the request line the status the client got.
+        var lines = function.Output.Where(line => line.StartsWith('{')).Select(line =>
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.Clone();
+        }).Where(line => TopLevel(line, "AwsRequestId")?.GetString() == "replaced-request-id"
+            && line.GetProperty("LogLevel").GetString() is not ("Trace" or "Debug")).ToList();
+        Assert.True(lines.Count == 2, string.Join('\n', function.Output));
+        Assert.All(lines, line =>
+        {
+            Assert.Equal("replaced-response", TopLevel(line, "correlationId")?.GetString());
+            Assert.Equal(TraceId, TopLevel(line, "TraceId")?.GetString());
+        });
+        var requestLine = Assert.Single(lines, line => line.GetProperty("Category").GetString() == "Todo.Api.Requests");
+        Assert.Equal(status, requestLine.GetProperty("State").GetProperty("StatusCode").GetInt32());
+        Assert.Single(lines, line => line.GetProperty("Category").GetString() == "Todo.Lambda.LambdaServer" && line.GetProperty("LogLevel").GetString() == "Error");
     }
 
     [Fact]

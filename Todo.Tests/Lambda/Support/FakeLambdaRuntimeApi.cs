@@ -125,11 +125,12 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
     /// Queues an event for the next poll. With <paramref name="holdAnswer"/>, the function's answer is recorded when
     /// it arrives but not acknowledged until <see cref="QueuedInvocation.Release"/>. With
     /// <paramref name="refuseResponseWith"/>, a response (not an error) for it is answered with that status and
-    /// Lambda's error document instead of being taken: the invocation then waits for another answer.
+    /// Lambda's error document instead of being taken: the invocation then waits for another answer. The function
+    /// has <paramref name="timeLeft"/> (by default 30 s) from the moment it takes the event.
     /// </summary>
-    public QueuedInvocation Enqueue(string payload, string? requestId = null, bool holdAnswer = false, int? refuseResponseWith = null)
+    public QueuedInvocation Enqueue(string payload, string? requestId = null, bool holdAnswer = false, int? refuseResponseWith = null, TimeSpan? timeLeft = null)
     {
-        var invocation = new QueuedInvocation(requestId ?? Guid.NewGuid().ToString(), payload, holdAnswer, refuseResponseWith);
+        var invocation = new QueuedInvocation(requestId ?? Guid.NewGuid().ToString(), payload, holdAnswer, refuseResponseWith, timeLeft ?? TimeSpan.FromSeconds(30));
         if (!_invocations.TryAdd(invocation.RequestId, invocation))
         {
             throw new InvalidOperationException($"Request id {invocation.RequestId} is already queued.");
@@ -194,7 +195,7 @@ public sealed class FakeLambdaRuntimeApi : IAsyncDisposable
         invocation.MarkHandedOut();
         var (requestId, payload) = (invocation.RequestId, invocation.Payload);
         context.Response.Headers["Lambda-Runtime-Aws-Request-Id"] = requestId;
-        context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["Lambda-Runtime-Deadline-Ms"] = DateTimeOffset.UtcNow.Add(invocation.TimeLeft).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["Lambda-Runtime-Trace-Id"] = $"Root=1-{Guid.NewGuid():N};Sampled=0";
         context.Response.Headers["Lambda-Runtime-Invoked-Function-Arn"] = "arn:aws:lambda:eu-west-1:123456789012:function:todo-api";
         context.Response.ContentType = "application/json";

@@ -11,12 +11,13 @@ public sealed class QueuedInvocation
     private readonly TaskCompletionSource<RuntimeApiOutcome> _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal QueuedInvocation(string requestId, string payload, bool holdsAnswer, int? refusesResponseWith)
+    internal QueuedInvocation(string requestId, string payload, bool holdsAnswer, int? refusesResponseWith, TimeSpan timeLeft)
     {
         RequestId = requestId;
         Payload = payload;
         HoldsAnswer = holdsAnswer;
         RefusesResponseWith = refusesResponseWith;
+        TimeLeft = timeLeft;
         if (!holdsAnswer)
         {
             _released.SetResult();
@@ -31,6 +32,9 @@ public sealed class QueuedInvocation
 
     /// <summary>The status the Runtime API answers the function's response with, instead of taking it.</summary>
     public int? RefusesResponseWith { get; }
+
+    /// <summary>How long the function has when the event is handed out: its deadline header says now plus this.</summary>
+    public TimeSpan TimeLeft { get; }
 
     /// <summary>Completes when a poll of <c>invocation/next</c> took the event.</summary>
     public Task HandedOut => _handedOut.Task;
