@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using OpenTelemetry.Metrics;
@@ -19,7 +20,7 @@ public static class TelemetrySetup
     public const string EmbeddedMetricFormatKey = "Telemetry:EmbeddedMetricFormat";
 
     /// <summary>
-    /// Our counters always; OpenTelemetry (traces and metrics over OTLP) only when <see cref="OtlpEndpointKey"/> is
+    /// Our counters and a strict reading of <c>traceparent</c> always; OpenTelemetry (traces and metrics over OTLP) only when <see cref="OtlpEndpointKey"/> is
     /// set, so that a cold start without a collector loads and starts none of it.
     /// </summary>
     public static WebApplicationBuilder AddApiTelemetry(this WebApplicationBuilder builder)
@@ -27,6 +28,9 @@ public static class TelemetrySetup
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.Services.AddSingleton<TodoApiMetrics>();
+
+        // Registered after the host's own, so the hosting layer reads a request's traceparent through it.
+        builder.Services.AddSingleton<DistributedContextPropagator>(new TraceContextPropagator(DistributedContextPropagator.Current));
 
         // An explicit OTEL_SERVICE_NAME wins; AddService would otherwise override what the SDK read from it.
         var serviceName = builder.Configuration[ServiceNameKey] is { Length: > 0 } configured ? configured : DefaultServiceName;

@@ -109,6 +109,31 @@ public abstract class CorrelationIdTests(TodoApplication app)
         Assert.Equal(traceId, answered); // the trace id alone, as the logs' TraceId: not a traceparent with a span id
     }
 
+    [DatabaseTheory]
+    [InlineData("01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", true)]
+    [InlineData("01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-later-fields", true)]
+    [InlineData("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-extra", false)]
+    [InlineData("01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01extra", false)]
+    [InlineData("ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", false)]
+    [InlineData("00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01", false)]
+    [InlineData("00-00000000000000000000000000000000-b7ad6b7169203331-01", false)]
+    [InlineData("02-a-kilobyte-of-anything-a-kilobyte-of-anything-a-kilobyte-of-anything-a-kilobyte-of-anything", false)]
+    public async Task A_later_traceparent_version_is_read_by_its_version_00_fields_and_anything_else_starts_a_new_trace(string traceParent, bool continued)
+    {
+        const string traceId = "0af7651916cd43dd8448eb211c80319c";
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/no-such-route");
+        Assert.True(request.Headers.TryAddWithoutValidation("traceparent", traceParent));
+
+        using var response = await client.SendAsync(request);
+
+        // Never the header's text, never the server's request id: a W3C trace id, the logs' TraceId too.
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var answered = problem.RootElement.GetProperty("traceId").GetString();
+        Assert.Matches("^[0-9a-f]{32}$", answered);
+        Assert.Equal(continued, answered == traceId);
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? id, string? body = null)
     {
         using var client = app.CreateClient();
