@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -69,8 +71,13 @@ public static class RequestLimits
 /// chunked (which it then ignores), Transfer-Encoding on HTTP/1.0. The Lambda server and the test server take
 /// headers as they are given, so the same check covers them too.
 /// </summary>
-public sealed class RequestLimitsMiddleware(RequestDelegate next, EndpointDataSource endpoints)
+public sealed class RequestLimitsMiddleware(RequestDelegate next, EndpointDataSource endpoints, ParameterPolicyFactory parameterPolicies)
 {
+    // The display name of routing's own 405 endpoint (HttpMethodMatcherPolicy).
+    private const string MethodNotAllowedEndpoint = "405 HTTP Method Not Supported";
+
+    private readonly Lazy<RouteShape[]> _routes = new(() => [.. endpoints.Endpoints.OfType<RouteEndpoint>().Select(endpoint => new RouteShape(endpoint.RoutePattern, parameterPolicies))]);
+
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -78,6 +85,14 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, EndpointDataSo
         if (RequestFraming.Malformation(context.Request) is { } malformed)
         {
             throw malformed;
+        }
+
+        if (context.GetEndpoint() is { DisplayName: MethodNotAllowedEndpoint } && !_routes.Value.Any(route => route.Takes(context.Request.Path)))
+        {
+            // Routing chooses its 405 by the path's shape, before route constraints: POST /todos/abc met
+            // /todos/{id:positiveId}, found no POST there and answered 405 with Allow: GET for a URL whose GET is
+            // 404. A path no route takes with its constraints names nothing: 404, as for any method.
+            context.SetEndpoint(null);
         }
 
         if (RequestFraming.IsCaseVariantOfStandardMethod(context.Request.Method)
@@ -110,6 +125,29 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, EndpointDataSo
 
         context.Request.Body = new LengthLimitedReadStream(context.Request.Body, RequestLimits.MaxRequestBodyBytes);
         return next(context);
+    }
+}
+
+/// <summary>A route's template with its constraints, to ask whether a path names something there, whatever the method.</summary>
+internal sealed class RouteShape
+{
+    private readonly TemplateMatcher _matcher;
+    private readonly (string Name, IRouteConstraint Constraint)[] _constraints;
+
+    public RouteShape(RoutePattern pattern, ParameterPolicyFactory parameterPolicies)
+    {
+        _matcher = new TemplateMatcher(new Microsoft.AspNetCore.Routing.Template.RouteTemplate(pattern), new RouteValueDictionary(pattern.Defaults));
+        _constraints = [.. pattern.ParameterPolicies.SelectMany(policies => policies.Value
+            .Select(reference => parameterPolicies.Create(pattern.GetParameter(policies.Key), reference))
+            .OfType<IRouteConstraint>()
+            .Select(constraint => (policies.Key, constraint)))];
+    }
+
+    public bool Takes(PathString path)
+    {
+        var values = new RouteValueDictionary();
+        return _matcher.TryMatch(path, values)
+            && _constraints.All(entry => entry.Constraint.Match(httpContext: null, route: null, entry.Name, values, RouteDirection.IncomingRequest));
     }
 }
 

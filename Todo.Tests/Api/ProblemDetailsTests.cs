@@ -23,6 +23,26 @@ public abstract class ProblemDetailsTests(TodoApplication app)
     }
 
     [DatabaseTheory]
+    [InlineData("POST", "/todos/abc")]
+    [InlineData("POST", "/todos/0")]
+    [InlineData("POST", "/todos/07")]
+    [InlineData("OPTIONS", "/todos/-1")]
+    [InlineData("TRACE", "/todos/99999999999")]
+    [InlineData("OPTIONS", "/todos/1/extra")]
+    public async Task A_method_a_route_lacks_on_a_path_that_is_no_id_is_404_not_405(string method, string path)
+    {
+        // Routing would answer 405 with Allow: GET… by the path's shape alone, where GET is 404.
+        using var user = await app.CreateUserAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = method is "POST" ? Json.Raw("{}") : null };
+
+        using var response = await user.Client.SendAsync(request);
+
+        await Problems.AssertProblemAsync(response, HttpStatusCode.NotFound);
+        Assert.Empty(response.Content.Headers.Allow);
+    }
+
+    [DatabaseTheory]
+    [InlineData("OPTIONS", "/todos/7", "DELETE,GET,HEAD,PATCH,PUT")]
     [InlineData("DELETE", "/todos", "GET,HEAD,POST")]
     [InlineData("PUT", "/todos", "GET,HEAD,POST")]
     [InlineData("POST", "/todos/1", "DELETE,GET,HEAD,PATCH,PUT")]

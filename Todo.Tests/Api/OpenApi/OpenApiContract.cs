@@ -35,7 +35,7 @@ public sealed class OpenApiContract
         // Literal paths before templated ones, so that /auth/me never counts as a value of some /auth/{x}.
         _paths = [.. (document["paths"]?.AsObject() ?? [])
             .OrderBy(path => path.Key.Count(character => character == '{'))
-            .Select(path => (ToPattern(path.Key), path.Key, path.Value!.AsObject()))];
+            .Select(path => (ToPattern(path.Key, path.Value!.AsObject()), path.Key, path.Value!.AsObject()))];
     }
 
     public JsonObject Document { get; }
@@ -208,6 +208,17 @@ public sealed class OpenApiContract
         return node;
     }
 
-    private static Regex ToPattern(string template) =>
-        new("^" + Regex.Replace(Regex.Escape(template).Replace("\\{", "{", StringComparison.Ordinal), "{[^}]+}", "[^/]+") + "$", RegexOptions.CultureInvariant);
+    // A path parameter the document declares a positive integer takes only what its schema does (canonical digits,
+    // at most ten of them): /todos/abc is no path of the document, whatever the method, and so only ever a 404.
+    private static Regex ToPattern(string template, JsonObject item) =>
+        new("^" + Regex.Replace(Regex.Escape(template).Replace("\\{", "{", StringComparison.Ordinal), "{([^}]+)}", parameter =>
+            IsPositiveInteger(item, parameter.Groups[1].Value) ? "[1-9][0-9]{0,9}" : "[^/]+") + "$", RegexOptions.CultureInvariant);
+
+    private static bool IsPositiveInteger(JsonObject item, string name) => item
+        .Where(operation => Methods.Contains(operation.Key))
+        .SelectMany(operation => operation.Value?["parameters"]?.AsArray() ?? [])
+        .Any(parameter => parameter?["in"]?.GetValue<string>() == "path"
+            && parameter["name"]?.GetValue<string>() == name
+            && parameter["schema"]?["type"]?.GetValue<string>() == "integer"
+            && parameter["schema"]?["minimum"]?.GetValue<int>() >= 1);
 }

@@ -89,6 +89,11 @@ public abstract class ResponseCheckTests(TodoApplication app)
         Assert.NotNull(contract.Check("GET", "/nope", 200, "application/json", NoHeaders, Bytes("{}")));
         Assert.Null(contract.Check("POST", "/todos/1", 405, "application/problem+json", NoHeaders, Bytes(Problem.Replace("404", "405", StringComparison.Ordinal))));
         Assert.NotNull(contract.Check("POST", "/todos/1", 200, "application/json", NoHeaders, Bytes(Todo)));
+
+        // The document's id is a positive integer: a path with anything else there is no path of the document.
+        Assert.Null(contract.Check("POST", "/todos/abc", 404, "application/problem+json", NoHeaders, Bytes(Problem)));
+        Assert.NotNull(contract.Check("POST", "/todos/abc", 405, "application/problem+json", NoHeaders, Bytes(Problem.Replace("404", "405", StringComparison.Ordinal))));
+        Assert.NotNull(contract.Check("POST", "/todos/07", 405, "application/problem+json", NoHeaders, Bytes(Problem.Replace("404", "405", StringComparison.Ordinal))));
     }
 
     [DatabaseFact]
