@@ -193,6 +193,28 @@ public abstract class TokenTests(TodoApplication app)
         await Problems.AssertUnauthorizedAsync(response);
     }
 
+    [DatabaseTheory]
+    [InlineData("expired 10 s ago")]
+    [InlineData("valid from 10 s on")]
+    [InlineData("issued 10 s from now")]
+    [InlineData("living 15 min 10 s")]
+    public async Task A_token_off_by_ten_seconds_is_401_the_clock_skew_is_five(string offBy)
+    {
+        var (id, session) = await SignInAsync();
+        var now = DateTime.UtcNow;
+        var token = offBy switch
+        {
+            "expired 10 s ago" => TestTokens.Create(Subject(id), sessionId: session, issuedAt: now.AddMinutes(-15), notBefore: now.AddMinutes(-15), expires: now.AddSeconds(-10)),
+            "valid from 10 s on" => TestTokens.Create(Subject(id), sessionId: session, issuedAt: now, notBefore: now.AddSeconds(10), expires: now.AddMinutes(10)),
+            "issued 10 s from now" => TestTokens.Create(Subject(id), sessionId: session, issuedAt: now.AddSeconds(10), notBefore: now, expires: now.AddMinutes(10)),
+            _ => TestTokens.Create(Subject(id), sessionId: session, issuedAt: now, expires: now.AddMinutes(15).AddSeconds(10)),
+        };
+
+        using var response = await SendMeAsync(token);
+
+        await Problems.AssertUnauthorizedAsync(response);
+    }
+
     [DatabaseFact]
     public async Task A_token_without_an_issue_time_is_401()
     {
