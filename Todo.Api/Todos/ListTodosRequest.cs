@@ -37,9 +37,9 @@ public sealed record ListTodosRequest
         Single(Page) is { } page ? ParseNumber(page) : 1,
         Single(PageSize) is { } pageSize ? ParseNumber(pageSize) : TodoQuery.DefaultPageSize);
 
-    /// <summary>The one value given, or null when the parameter is absent or empty (as an HTML form sends it).</summary>
-    internal static string? Single(string?[]? values) =>
-        values is [var value] && !string.IsNullOrEmpty(value) ? value : null;
+    /// <summary>The one value given, or null when the parameter is absent. An empty value is a value (no number, no
+    /// boolean) and so a 400, as the contract says of anything else in these parameters.</summary>
+    internal static string? Single(string?[]? values) => values is [var value] ? value : null;
 
     private static int ParseNumber(string value) => CanonicalNumber.TryParsePositive(value) ?? throw new FormatException("Validate the request first.");
 }
@@ -67,25 +67,9 @@ public sealed class ListTodosRequestBinder : IModelBinder
         return Task.CompletedTask;
     }
 
-    /// <summary>Every occurrence, a blank one as null (as MVC's string binder gives it); null when the name is absent.</summary>
-    private static string?[]? Values(IQueryCollection query, string name)
-    {
-        if (!query.TryGetValue(name, out var values))
-        {
-            return null;
-        }
-
-        var array = values.ToArray();
-        for (var index = 0; index < array.Length; index++)
-        {
-            if (string.IsNullOrWhiteSpace(array[index]))
-            {
-                array[index] = null;
-            }
-        }
-
-        return array;
-    }
+    /// <summary>Every occurrence as sent; null when the name is absent.</summary>
+    private static string?[]? Values(IQueryCollection query, string name) =>
+        query.TryGetValue(name, out var values) ? values.ToArray() : null;
 }
 
 public sealed class ListTodosRequestValidator : AbstractValidator<ListTodosRequest>

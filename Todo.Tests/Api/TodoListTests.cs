@@ -109,11 +109,8 @@ public abstract class TodoListTests(TodoApplication app) : IAsyncLifetime
     [DatabaseTheory]
     [InlineData("PAGE=2&PAGESIZE=10", 2, 10)]
     [InlineData("Page=2&pagesize=10", 2, 10)]
-    [InlineData("page=&pageSize=", 1, 20)]
-    [InlineData("page=%20&pageSize=%09&completed=%20", 1, 20)]
-    [InlineData("page&pageSize=10", 1, 10)]
     [InlineData("page%5B0%5D=abc&pageSize%5B%5D=0&query.page=abc&query.completed=yes&page.x=0", 1, 20)]
-    public async Task List_reads_its_parameters_by_name_in_any_case_with_blank_values_absent_and_other_spellings_ignored(
+    public async Task List_reads_its_parameters_by_name_in_any_case_and_ignores_other_spellings(
         string query, int expectedPage, int expectedPageSize)
     {
         var page = await ListAsync($"/todos?{query}");
@@ -174,6 +171,12 @@ public abstract class TodoListTests(TodoApplication app) : IAsyncLifetime
     [InlineData("pageSize=5&pageSize=5", "pageSize")]
     [InlineData("completed=true&completed=false", "completed")]
     [InlineData("page=0&pageSize=101&completed=yes", "page|pageSize|completed")]
+    [InlineData("page=", "page")]
+    [InlineData("page", "page")]
+    [InlineData("page=%20", "page")]
+    [InlineData("pageSize=&page=1", "pageSize")]
+    [InlineData("completed=", "completed")]
+    [InlineData("completed=%09", "completed")]
     public async Task List_with_invalid_paging_or_filter_is_400_keyed_by_parameter(string query, string fields)
     {
         using var response = await User.Client.GetAsync($"/todos?{query}");
