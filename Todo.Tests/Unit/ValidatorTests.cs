@@ -150,7 +150,6 @@ public sealed class ValidatorTests
 
     [Theory]
     [InlineData(null, null, null, null)]
-    [InlineData("", "", "", null)]
     [InlineData("true", "1", "1", null)]
     [InlineData("false", "2147483647", "100", null)]
     [InlineData("yes", null, null, "Completed")]
@@ -168,6 +167,9 @@ public sealed class ValidatorTests
     [InlineData(null, null, "0", "PageSize")]
     [InlineData(null, null, "101", "PageSize")]
     [InlineData(null, null, "+5", "PageSize")]
+    [InlineData("", null, null, "Completed")] // an empty value is a value, not an absent parameter
+    [InlineData(null, "", null, "Page")]
+    [InlineData(null, null, " ", "PageSize")]
     public void Listing_accepts_only_true_or_false_and_positive_pages_of_1_to_100(string? completed, string? page, string? pageSize, string? invalidField)
     {
         var result = new ListTodosRequestValidator().Validate(new ListTodosRequest
