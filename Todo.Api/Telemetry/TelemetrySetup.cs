@@ -30,7 +30,7 @@ public static class TelemetrySetup
         builder.Services.AddSingleton<TodoApiMetrics>();
 
         // Registered after the host's own, so the hosting layer reads a request's traceparent through it.
-        builder.Services.AddSingleton<DistributedContextPropagator>(new TraceContextPropagator(DistributedContextPropagator.Current));
+        builder.Services.AddSingleton<DistributedContextPropagator>(new StrictTraceParentPropagator(DistributedContextPropagator.Current));
 
         // An explicit OTEL_SERVICE_NAME wins; AddService would otherwise override what the SDK read from it.
         var serviceName = builder.Configuration[ServiceNameKey] is { Length: > 0 } configured ? configured : DefaultServiceName;

@@ -9,7 +9,7 @@ namespace Todo.Api.Telemetry;
 /// was the header's raw text, as long as a client cared to send, and the problem's traceId was not it. A later
 /// version is read by its version-00 fields, as the spec asks; anything else starts a new trace.
 /// </summary>
-internal sealed class TraceContextPropagator(DistributedContextPropagator inner) : DistributedContextPropagator
+internal sealed class StrictTraceParentPropagator(DistributedContextPropagator inner) : DistributedContextPropagator
 {
     // "00-" + 32 hex digits of trace id + "-" + 16 of parent id + "-" + 2 of flags.
     private const int Version00Length = 55;
