@@ -47,6 +47,10 @@ public static class RequestLimits
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // An absolute-form target names the host itself, and the server must then ignore Host (RFC 9112 §3.2.2);
+            // Kestrel would otherwise refuse a Host that differs with its bare 400.
+            kestrel.AllowHostHeaderOverride = true;
             kestrel.Limits.MaxRequestBodySize = 4 * MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestLineSize = KestrelRequestLineBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = KestrelRequestHeaderBytes;

@@ -289,6 +289,18 @@ public sealed class KestrelHostingTests(SignedInApiProcess server) : IClassFixtu
         Assert.Empty(await head.Content.ReadAsByteArrayAsync());
     }
 
+    [Theory]
+    [InlineData("Host: localhost")]
+    [InlineData("Host: another.example")]
+    public async Task An_absolute_form_target_names_the_host_whatever_Host_says(string host)
+    {
+        var response = await RawHttp.SendAsync(Api.BaseAddress, $"GET http://api.example/health HTTP/1.1\r\n{host}\r\nConnection: close\r\n\r\n");
+
+        Assert.NotNull(response);
+        Assert.True(response.Status == 200, $"{response.Status}: {response.Body}");
+        Assert.Equal("nosniff", response.Headers["X-Content-Type-Options"]);
+    }
+
     [Fact]
     public void Started_from_another_folder_the_program_still_reads_its_own_appsettings()
     {
