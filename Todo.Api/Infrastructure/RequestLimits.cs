@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.Routing.Template;
@@ -77,6 +78,8 @@ public static class RequestLimits
 /// </summary>
 public sealed class RequestLimitsMiddleware(RequestDelegate next, EndpointDataSource endpoints, ParameterPolicyFactory parameterPolicies)
 {
+    private const string JsonMediaType = "application/json";
+
     // The display name of routing's own 405 endpoint (HttpMethodMatcherPolicy).
     private const string MethodNotAllowedEndpoint = "405 HTTP Method Not Supported";
 
@@ -124,6 +127,14 @@ public sealed class RequestLimitsMiddleware(RequestDelegate next, EndpointDataSo
         // GET, DELETE and friends without a body: nothing to guard.
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
+            // No body and no media type, on a route that reads JSON: no body to refuse as "not JSON" (415), but the
+            // contract's missing JSON (400), the answer a request with no body gets when it says application/json.
+            if (context.Request.ContentType is null && context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>() is { } accepts
+                && accepts.ContentTypes.Contains(JsonMediaType, StringComparer.OrdinalIgnoreCase))
+            {
+                context.Request.ContentType = JsonMediaType;
+            }
+
             return next(context);
         }
 

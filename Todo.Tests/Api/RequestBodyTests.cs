@@ -51,6 +51,17 @@ public abstract class RequestBodyTests(TodoApplication app) : IAsyncLifetime
     }
 
     [DatabaseTheory]
+    [MemberData(nameof(JsonRoutes))]
+    public async Task No_body_and_no_content_type_is_the_400_of_a_missing_body_not_a_415(string method, string path)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{id}", _todoId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+        using var response = await User.Client.SendAsync(request);
+
+        await Problems.AssertValidationProblemAsync(response, "body");
+    }
+
+    [DatabaseTheory]
     [InlineData("""[{"title":"in an array"}]""")]
     [InlineData("\"just a string\"")]
     [InlineData("42")]
