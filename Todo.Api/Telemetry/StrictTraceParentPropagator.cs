@@ -34,7 +34,7 @@ internal sealed class StrictTraceParentPropagator(DistributedContextPropagator i
         inner.ExtractBaggage(carrier, getter);
 
     /// <summary>The parent as a version-00 <c>traceparent</c>, or null for a new trace.</summary>
-    internal static string? ReadTraceParent(string? sent)
+    private static string? ReadTraceParent(string? sent)
     {
         if (sent is not { Length: >= Version00Length } || sent[2] != '-' || !IsLowerHex(sent.AsSpan(0, 2)) || sent.StartsWith("ff", StringComparison.Ordinal))
         {
@@ -71,7 +71,7 @@ internal sealed class StrictTraceParentPropagator(DistributedContextPropagator i
     {
         foreach (var c in text)
         {
-            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            if (!char.IsAsciiHexDigitLower(c))
             {
                 return false;
             }

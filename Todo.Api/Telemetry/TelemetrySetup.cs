@@ -20,8 +20,9 @@ public static class TelemetrySetup
     public const string EmbeddedMetricFormatKey = "Telemetry:EmbeddedMetricFormat";
 
     /// <summary>
-    /// Our counters and a strict reading of <c>traceparent</c> always; OpenTelemetry (traces and metrics over OTLP) only when <see cref="OtlpEndpointKey"/> is
-    /// set, so that a cold start without a collector loads and starts none of it.
+    /// Our counters and a strict reading of <c>traceparent</c> always; OpenTelemetry (traces and metrics over OTLP)
+    /// only when <see cref="OtlpEndpointKey"/> is set, so that a cold start without a collector loads and starts none
+    /// of it.
     /// </summary>
     public static WebApplicationBuilder AddApiTelemetry(this WebApplicationBuilder builder)
     {
