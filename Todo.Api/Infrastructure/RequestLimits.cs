@@ -151,7 +151,7 @@ internal sealed class RouteShape
 
     public RouteShape(RoutePattern pattern, ParameterPolicyFactory parameterPolicies)
     {
-        _matcher = new TemplateMatcher(new Microsoft.AspNetCore.Routing.Template.RouteTemplate(pattern), new RouteValueDictionary(pattern.Defaults));
+        _matcher = new TemplateMatcher(new RouteTemplate(pattern), new RouteValueDictionary(pattern.Defaults));
         _constraints = [.. pattern.ParameterPolicies.SelectMany(policies => policies.Value
             .Select(reference => parameterPolicies.Create(pattern.GetParameter(policies.Key), reference))
             .OfType<IRouteConstraint>()

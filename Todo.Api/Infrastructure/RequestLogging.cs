@@ -70,7 +70,7 @@ internal sealed partial class RequestLoggingMiddleware
             if (_logger.IsEnabled(LogLevel.Information))
             {
                 var route = (endpoint ?? context.GetEndpoint()) is RouteEndpoint matched
-                    ? RouteTemplate.Of(matched.RoutePattern)
+                    ? LoggedRoute.Of(matched.RoutePattern)
                     : RequestLogging.Unmatched;
                 var durationMs = _timeProvider.GetElapsedTime(started).TotalMilliseconds;
                 var correlationId = context.GetCorrelationId();
@@ -128,7 +128,7 @@ internal sealed record RequestRejectionFeature(string Reason);
 /// one route is one value to group by, whatever the constraint syntax. Worked out once per route: the request line
 /// asks on every request.
 /// </summary>
-internal static class RouteTemplate
+internal static class LoggedRoute
 {
     private static readonly ConditionalWeakTable<RoutePattern, string> Templates = [];
 
